@@ -1,0 +1,21 @@
+# Every Go module in the repository (the SDK at the root, plus nested modules
+# that keep heavy dependencies out of the SDK) is tested by `make test`.
+MODULES := $(shell find . -name go.mod -not -path './.git/*' -exec dirname {} \; | sort)
+
+.PHONY: test demo vet bench fuzz-smoke
+
+## test: vet and run every module's tests under the race detector.
+test: vet
+	@set -e; for m in $(MODULES); do echo "== go test -race $$m/..."; (cd $$m && go test -race -count=1 ./...); done
+
+## vet: go vet every module.
+vet:
+	@set -e; for m in $(MODULES); do (cd $$m && go vet ./...); done
+
+## demo: run the example workflow on the embedded local service.
+demo:
+	go run ./examples/demo
+
+## bench: run the benchmark suite.
+bench:
+	go test -run '^$$' -bench . -benchmem ./...
