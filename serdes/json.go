@@ -1,0 +1,51 @@
+package serdes
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"unsafe"
+)
+
+// JSON is the default Serdes: it encodes with encoding/json. A nil value
+// serializes to "null"; deserializing "" or "null" leaves the destination at
+// its zero value.
+type JSON struct{}
+
+// Serialize encodes v as JSON.
+func (JSON) Serialize(sc Context, v any) (string, error) {
+	if v == nil {
+		return "null", nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "", serErr(sc, err)
+	}
+	// b is ours alone and never written again: share it instead of copying.
+	return unsafe.String(unsafe.SliceData(b), len(b)), nil
+}
+
+// Deserialize decodes JSON data into into.
+func (JSON) Deserialize(sc Context, data string, into any) error {
+	rv, err := target(into)
+	if err != nil {
+		return deErr(sc, err)
+	}
+	if data == "" || data == "null" {
+		rv.Elem().SetZero()
+		return nil
+	}
+	if err := json.Unmarshal([]byte(data), into); err != nil {
+		return deErr(sc, err)
+	}
+	return nil
+}
+
+// target checks that into is a non-nil pointer and returns its value.
+func target(into any) (reflect.Value, error) {
+	rv := reflect.ValueOf(into)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() {
+		return reflect.Value{}, fmt.Errorf("%w, got %T", ErrNilPointer, into)
+	}
+	return rv, nil
+}
