@@ -1,0 +1,68 @@
+package harness
+
+import (
+	"context"
+	"io"
+
+	"github.com/lambda-durable/durable/conformance/spec"
+)
+
+// Function is a Lambda function as the local service invokes it. It has the
+// method set of aws-lambda-go's lambda.Handler, so lambda.NewHandler(fn) is one.
+type Function interface {
+	Invoke(ctx context.Context, payload []byte) ([]byte, error)
+}
+
+// Env is what a Factory receives for one run.
+type Env struct {
+	// Logs receives the run's structured logs as JSON lines (one record per
+	// line); ExpectedLogs are checked against them. It is safe for concurrent use.
+	Logs io.Writer
+}
+
+// Deployment is the set of functions one requirement needs.
+type Deployment struct {
+	// Handler is the durable function under test.
+	Handler Function
+	// Targets are the functions it invokes (chained invoke), by the function
+	// name the handler passes to invoke.
+	Targets map[string]Function
+}
+
+// Factory builds a requirement's functions. It is called once per run, so
+// functions may keep per-run state (for instance a counter of attempts).
+type Factory func(Env) Deployment
+
+// Registry maps requirement ids ("1-1") to their factories. It is built
+// explicitly by the handlers package; nothing registers itself.
+type Registry map[string]Factory
+
+// Runner runs one requirement on the system under test. It is the seam between
+// the harness and the local durable execution service.
+//
+// Run starts an execution of dep.Handler with req.InputJSON as its input
+// (asynchronously when req.Async), keeps it invoked while it is pending, fires
+// the actions of req.ActionsFor(name) when a CallbackStarted event appears
+// (each once for that callback, in order, after its Delay), runs dep.Targets
+// when the handler invokes them, waits for a terminal status (waits and
+// timeouts pass on a virtual clock where possible) and returns what happened.
+// An error means the run itself broke (the service, a timeout); it fails the
+// requirement like a mismatch does.
+type Runner interface {
+	Run(ctx context.Context, req *spec.Requirement, dep Deployment) (*Observation, error)
+}
+
+// Observation is what one run produced.
+type Observation struct {
+	// ExecutionArn identifies the execution, for messages.
+	ExecutionArn string
+	// Status is the execution's status when the run ended (SUCCEEDED, FAILED, ...).
+	Status string
+	// Result is the execution's result string (nil when it has none).
+	Result *string
+	// Error is the execution's error, when it failed.
+	Error *spec.ErrorObject
+	// History is every event of GetDurableExecutionHistory (all pages), in
+	// order, in the plain form of match.Events.
+	History []map[string]any
+}
