@@ -1,0 +1,134 @@
+package durable
+
+import (
+	"time"
+
+	"github.com/lambda-durable/durable/ops"
+)
+
+// Callback is a callback created by CreateCallback. ID returns the id an
+// external system answers with (SendDurableExecutionCallbackSuccess,
+// ...Failure, ...Heartbeat); Result blocks, suspending the invocation if
+// needed, until the answer arrives; Cancel closes a callback that is no
+// longer needed. Its methods are safe for concurrent use.
+type Callback[T any] = ops.Callback[T]
+
+// Callback and invoke errors. Live and replayed runs return equal errors.
+type (
+	// CallbackError is a callback the external system failed (Status
+	// FAILED, Object is the error it sent) or that was cancelled (Status
+	// CANCELLED, matches ErrCancelled).
+	CallbackError = ops.CallbackError
+	// CallbackTimeoutError is a callback that timed out; Heartbeat tells
+	// the heartbeat timeout from the overall one.
+	CallbackTimeoutError = ops.CallbackTimeoutError
+)
+
+// The ErrorType values of a timed-out callback's recorded error.
+const (
+	ErrorTypeCallbackTimeout   = ops.ErrorTypeCallbackTimeout
+	ErrorTypeCallbackHeartbeat = ops.ErrorTypeCallbackHeartbeat
+)
+
+// ErrCancelled is matched (errors.Is) by the error of a callback or invoke
+// that was closed with CANCEL (a cancelled wait returns ErrWaitCancelled).
+var ErrCancelled = ops.ErrCancelled
+
+// CallbackOption configures CreateCallback.
+type CallbackOption interface{ applyCallback(*ops.CallbackOptions) }
+
+// WaitForCallbackOption configures WaitForCallback.
+type WaitForCallbackOption interface {
+	applyWaitForCallback(*ops.WaitForCallbackOptions)
+}
+
+// CallbackSetting is the result of WithCallbackTimeout and
+// WithHeartbeatTimeout: a CallbackOption and a WaitForCallbackOption.
+type CallbackSetting func(*ops.CallbackOptions)
+
+func (f CallbackSetting) applyCallback(o *ops.CallbackOptions) { f(o) }
+func (f CallbackSetting) applyWaitForCallback(o *ops.WaitForCallbackOptions) {
+	f(&o.Callback)
+}
+
+// WithCallbackTimeout bounds how long the external system has to answer
+// (whole seconds; default: no timeout). When it elapses the callback fails
+// with a *CallbackTimeoutError.
+func WithCallbackTimeout(d time.Duration) CallbackSetting {
+	return func(o *ops.CallbackOptions) { o.Timeout = d }
+}
+
+// WithHeartbeatTimeout requires a heartbeat from the external system at
+// least every d (whole seconds; default: none). When none arrives in time
+// the callback fails with a *CallbackTimeoutError whose Heartbeat is true.
+func WithHeartbeatTimeout(d time.Duration) CallbackSetting {
+	return func(o *ops.CallbackOptions) { o.HeartbeatTimeout = d }
+}
+
+func (o SerdesOption) applyCallback(c *ops.CallbackOptions) { c.Serdes = o.s }
+func (o SerdesOption) applyWaitForCallback(c *ops.WaitForCallbackOptions) {
+	c.Callback.Serdes = o.s
+}
+
+type waitForCallbackOption func(*ops.WaitForCallbackOptions)
+
+func (f waitForCallbackOption) applyWaitForCallback(o *ops.WaitForCallbackOptions) { f(o) }
+
+// WithSubmitterOptions configures the step that runs WaitForCallback's
+// submitter, e.g. WithSubmitterOptions(WithRetry(retry.Fixed(3,
+// 2*time.Second))). Its serdes and subtype options are ignored.
+func WithSubmitterOptions(opts ...StepOption) WaitForCallbackOption {
+	return waitForCallbackOption(func(o *ops.WaitForCallbackOptions) {
+		for _, opt := range opts {
+			if opt != nil {
+				opt.applyStep(&o.Submitter)
+			}
+		}
+	})
+}
+
+// CreateCallback creates a durable callback named name ("" for unnamed).
+// When it returns, the callback is recorded and ID can be handed to an
+// external system; call Result to wait for the answer. The result is the
+// answer as sent for a string, []byte or any T (serdes.Raw), and decoded
+// with the handler's serdes (JSON by default) for other types; WithSerdes
+// chooses another. Options: WithCallbackTimeout, WithHeartbeatTimeout,
+// WithSerdes. Invalid options are a *ValidationError, before anything is
+// recorded.
+//
+// A callback whose answer is not needed any more can be closed with
+// Cancel, so the execution does not stay pending on it.
+func CreateCallback[T any](ctx Context, name string, opts ...CallbackOption) (*Callback[T], error) {
+	var o ops.CallbackOptions
+	for _, opt := range opts {
+		if opt != nil {
+			opt.applyCallback(&o)
+		}
+	}
+	return ops.CreateCallback[T](ctx.engine(), name, o)
+}
+
+// WaitForCallback creates a callback, hands its id to submitter (run as a
+// step, so it is retried per WithSubmitterOptions and not run again once it
+// succeeded) and waits for the answer, which it returns decoded like
+// CreateCallback's Result. It is recorded as a child context (subtype
+// WaitForCallback) holding the callback and the submitter step.
+//
+// Failures: a *CallbackTimeoutError for a timeout, a *CallbackError for an
+// external failure, a cancellation, or the submitter's last error once its
+// retries are exhausted (its ErrorType and message are kept). Options:
+// WithCallbackTimeout, WithHeartbeatTimeout, WithSerdes,
+// WithSubmitterOptions.
+func WaitForCallback[T any](ctx Context, name string, submitter func(sc StepContext, callbackID string) error, opts ...WaitForCallbackOption) (T, error) {
+	var o ops.WaitForCallbackOptions
+	for _, opt := range opts {
+		if opt != nil {
+			opt.applyWaitForCallback(&o)
+		}
+	}
+	var submit func(*ops.StepContext, string) error
+	if submitter != nil {
+		submit = func(sc *ops.StepContext, id string) error { return submitter(sc, id) }
+	}
+	return ops.WaitForCallback[T](ctx.engine(), name, submit, o)
+}

@@ -1,0 +1,137 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"github.com/lambda-durable/durable/local"
+)
+
+// DefaultMaxRequestBytes bounds a request body unless WithMaxRequestBytes
+// says otherwise: 6 MiB, the Lambda API's request cap.
+const DefaultMaxRequestBytes = 6 << 20
+
+// Option configures NewHandler.
+type Option func(*handler)
+
+// WithMaxRequestBytes bounds request bodies (default
+// DefaultMaxRequestBytes). A larger request gets 413 RequestTooLargeException
+// without being read.
+func WithMaxRequestBytes(n int64) Option {
+	return func(h *handler) {
+		if n > 0 {
+			h.maxBody = n
+		}
+	}
+}
+
+// WithLogger sets where server faults (errors answered with a 5xx status)
+// are logged. By default they are not logged.
+func WithLogger(l *slog.Logger) Option {
+	return func(h *handler) {
+		if l != nil {
+			h.log = l
+		}
+	}
+}
+
+// handler serves the API of a local.Service.
+type handler struct {
+	svc     *local.Service
+	routes  []route
+	maxBody int64
+	log     *slog.Logger
+}
+
+// NewHandler returns an http.Handler that serves the durable execution API
+// of svc (restJson1, the paths of the Lambda API version 2025-12-01) and the
+// Lambda Invoke operation (2015-03-31), so that the aws-sdk-go-v2 Lambda
+// client pointed at it (see LambdaClient) can start executions, checkpoint,
+// read state and history, answer callbacks and stop executions.
+//
+// Every malformed request gets a 4xx answer that names the problem; errors
+// carry the X-Amzn-ErrorType header the AWS clients read.
+func NewHandler(svc *local.Service, opts ...Option) http.Handler {
+	h := &handler{
+		svc:     svc,
+		routes:  newRoutes(),
+		maxBody: DefaultMaxRequestBytes,
+		log:     slog.New(slog.DiscardHandler),
+	}
+	for _, o := range opts {
+		o(h)
+	}
+	return h
+}
+
+// ServeHTTP routes a request to its endpoint.
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			h.log.Error("httpapi: panic while serving a request", "method", r.Method, "path", r.URL.Path, "panic", v)
+			writeError(w, &apiError{status: http.StatusInternalServerError, code: codeServiceException, message: "internal error"})
+		}
+	}()
+	segs, err := splitPath(r.URL.EscapedPath())
+	if err != nil {
+		writeError(w, badRequest(codeInvalidParameter, "malformed request path: "+err.Error()))
+		return
+	}
+	rt, labels, ok := lookup(h.routes, r.Method, segs)
+	switch {
+	case rt == nil:
+		writeError(w, &apiError{status: http.StatusNotFound, code: codeUnknownOperation,
+			message: fmt.Sprintf("no operation at %s %s", r.Method, r.URL.EscapedPath())})
+	case !ok:
+		w.Header().Set("Allow", rt.method)
+		writeError(w, &apiError{status: http.StatusMethodNotAllowed, code: codeMethodNotAllowed,
+			message: fmt.Sprintf("%s takes %s, not %s", rt.op, rt.method, r.Method)})
+	default:
+		rt.serve(h, w, r, labels)
+	}
+}
+
+// fail answers with err: an *apiError or *local.APIError as it says, a
+// request its client cancelled with a 400 nobody reads, anything else as a
+// 500 ServiceException.
+func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if ae, ok := errors.AsType[*apiError](err); ok {
+		writeError(w, ae)
+		return
+	}
+	if le, ok := errors.AsType[*local.APIError](err); ok {
+		status := le.HTTPStatus
+		if status < 400 || status > 599 {
+			status = http.StatusInternalServerError
+		}
+		if status >= 500 {
+			h.log.Error("httpapi: service fault", "method", r.Method, "path", r.URL.Path, "err", err)
+		}
+		writeError(w, &apiError{status: status, code: le.Code, message: le.Message, retryAfter: le.RetryAfter})
+		return
+	}
+	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+		// The caller went away; nobody reads this answer.
+		writeError(w, badRequest(codeInvalidParameter, "request cancelled by the client"))
+		return
+	}
+	h.log.Error("httpapi: service fault", "method", r.Method, "path", r.URL.Path, "err", err)
+	writeError(w, &apiError{status: http.StatusInternalServerError, code: codeServiceException, message: err.Error()})
+}
+
+// reply writes a 200 JSON answer encoded for the API (epoch-second timestamps).
+func (h *handler) reply(w http.ResponseWriter, r *http.Request, v any) {
+	b, err := encodeAPI(v)
+	if err != nil {
+		h.fail(w, r, fmt.Errorf("encoding the response: %w", err))
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(b)
+}

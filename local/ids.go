@@ -1,0 +1,125 @@
+package local
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/lambda-durable/durable/checkpoint"
+)
+
+// randomBytes returns n bytes from crypto/rand.
+func randomBytes(n int) []byte {
+	b := make([]byte, n)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails (Go 1.24+)
+	return b
+}
+
+// newUUID returns a random RFC 4122 version 4 UUID.
+func newUUID() string {
+	b := randomBytes(16)
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	h := hex.EncodeToString(b)
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}
+
+// newToken returns an opaque checkpoint token.
+func newToken() string { return base64.StdEncoding.EncodeToString(randomBytes(24)) }
+
+// newCallbackId returns an unguessable callback id (192 random bits). The
+// standard base64 alphabet puts '+' and '/' in ids, as the real service's
+// ids do, so fronts must percent-encode them.
+func newCallbackId() string { return base64.StdEncoding.EncodeToString(randomBytes(24)) }
+
+// encodeMarker and decodeMarker make opaque paging markers from positions.
+func encodeMarker(kind string, pos int) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(kind + ":" + strconv.Itoa(pos)))
+}
+
+func decodeMarker(kind, marker string) (int, error) {
+	if marker == "" {
+		return 0, nil
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(marker)
+	if err != nil || len(raw) <= len(kind)+1 || string(raw[:len(kind)+1]) != kind+":" {
+		return 0, invalidf("Marker %q is not a marker this operation returned", clip(marker))
+	}
+	n, err := strconv.Atoi(string(raw[len(kind)+1:]))
+	if err != nil || n < 0 {
+		return 0, invalidf("Marker %q is not a marker this operation returned", clip(marker))
+	}
+	return n, nil
+}
+
+// pageSize validates MaxItems (0 means 100, at most 1000).
+func pageSize(n int) (int, error) {
+	switch {
+	case n == 0:
+		return 100, nil
+	case n < 0 || n > 1000:
+		return 0, invalidf("MaxItems %d: must be between 1 and 1000", n)
+	}
+	return n, nil
+}
+
+// functionArn builds an unqualified function ARN.
+func (s *Service) functionArn(name string) string {
+	return fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", s.cfg.region, s.cfg.account, name)
+}
+
+// ptr returns a pointer to v.
+func ptr[T any](v T) *T { return &v }
+
+// cloneOp deep-copies an operation (error objects are never mutated in place
+// and are shared).
+func cloneOp(o *checkpoint.Operation) *checkpoint.Operation {
+	c := *o
+	if o.ExecutionDetails != nil {
+		c.ExecutionDetails = ptr(*o.ExecutionDetails)
+	}
+	if o.ContextDetails != nil {
+		c.ContextDetails = ptr(*o.ContextDetails)
+	}
+	if o.StepDetails != nil {
+		c.StepDetails = ptr(*o.StepDetails)
+	}
+	if o.WaitDetails != nil {
+		c.WaitDetails = ptr(*o.WaitDetails)
+	}
+	if o.CallbackDetails != nil {
+		c.CallbackDetails = ptr(*o.CallbackDetails)
+	}
+	if o.ChainedInvokeDetails != nil {
+		c.ChainedInvokeDetails = ptr(*o.ChainedInvokeDetails)
+	}
+	return &c
+}
+
+// cloneError copies an ErrorObject.
+func cloneError(e *checkpoint.ErrorObject) *checkpoint.ErrorObject {
+	if e == nil {
+		return nil
+	}
+	c := *e
+	c.StackTrace = append([]string(nil), e.StackTrace...)
+	return &c
+}
+
+// errorBytes is the stored size of an error object.
+func errorBytes(e *checkpoint.ErrorObject) int {
+	if e == nil {
+		return 0
+	}
+	n := len(e.ErrorType) + len(e.ErrorMessage) + len(e.ErrorData)
+	for _, l := range e.StackTrace {
+		n += len(l)
+	}
+	return n
+}
+
+// secondsDur converts whole seconds to a Duration.
+func secondsDur(n int32) time.Duration { return time.Duration(n) * time.Second }

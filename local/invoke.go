@@ -1,0 +1,365 @@
+package local
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambdacontext"
+	"github.com/lambda-durable/durable/checkpoint"
+)
+
+// invocation is one prepared call of a function.
+type invocation struct {
+	e         *execution
+	f         *function
+	gen       int
+	requestId string
+	start     time.Time
+	payload   []byte
+	opId      string // plain chained call: the CHAINED_INVOKE operation
+}
+
+// triggerLocked asks for another invocation of e.
+func (s *Service) triggerLocked(e *execution) {
+	if e.Status.Terminal() {
+		return
+	}
+	e.Triggered = true
+	s.kickLocked(e)
+}
+
+// kickLocked starts (or, in manual mode, queues) the invocation e needs, if
+// none is running and its function is registered.
+func (s *Service) kickLocked(e *execution) {
+	if !e.Triggered || e.Invoking || e.Status.Terminal() || s.closed {
+		return
+	}
+	f := s.functions[e.FunctionName]
+	if f == nil {
+		return
+	}
+	if s.cfg.manual {
+		if !e.queued {
+			e.queued = true
+			s.queue = append(s.queue, task{e: e})
+			s.notifyLocked()
+		}
+		return
+	}
+	inv := s.beginLocked(e, f)
+	s.goRun(inv)
+}
+
+// goRun runs inv in its own goroutine.
+func (s *Service) goRun(inv *invocation) {
+	s.running++
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		s.run(inv)
+	}()
+}
+
+// beginLocked prepares an invocation of e: a new request id, a new token,
+// the event with the first page of state.
+func (s *Service) beginLocked(e *execution, f *function) *invocation {
+	now := s.clock.Now()
+	e.Triggered = false
+	e.queued = false
+	e.Invoking = true
+	e.RequestId = newUUID()
+	e.InvocationStart = now
+	e.Outcome = nil
+	e.gen++
+	s.dropTokensLocked(e)
+	tok := newToken()
+	e.token = tok
+	e.tokens[tok] = true
+	s.tokens[tok] = e
+	e.async = nil
+	ops, next := s.statePageLocked(e, 0, s.limits.InitialStatePageSize)
+	ev := checkpoint.InvocationEvent{
+		DurableExecutionArn:   e.Arn,
+		CheckpointToken:       tok,
+		InitialExecutionState: &checkpoint.ExecutionState{Operations: ops, NextMarker: next},
+		UpdatedOperationIds:   e.Updated,
+	}
+	e.Updated = nil
+	payload, err := json.Marshal(ev)
+	if err != nil { // cannot happen: the event is plain data
+		panic(fmt.Sprintf("local: marshalling an invocation event: %v", err))
+	}
+	s.persistLocked(e)
+	return &invocation{e: e, f: f, gen: e.gen, requestId: e.RequestId, start: now, payload: payload}
+}
+
+// dropTokensLocked invalidates every token of e's current invocation.
+func (s *Service) dropTokensLocked(e *execution) {
+	for t := range e.tokens {
+		delete(s.tokens, t)
+	}
+	clear(e.tokens)
+	clear(e.idem)
+	e.token = ""
+}
+
+// run calls the function and records the outcome.
+func (s *Service) run(inv *invocation) *InvocationResult {
+	out, err := s.call(inv)
+	s.mu.Lock()
+	var res *InvocationResult
+	if inv.opId != "" {
+		res = s.finishPlainLocked(inv, out, err)
+	} else {
+		res = s.invocationEndedLocked(inv, out, err)
+	}
+	s.running--
+	s.notifyLocked()
+	s.mu.Unlock()
+	s.settle()
+	return res
+}
+
+// call invokes the function with the Lambda context, the in-process client
+// and the function timeout, turning a panic into an error.
+func (s *Service) call(inv *invocation) (out []byte, err error) {
+	ctx := lambdacontext.NewContext(s.ctx, &lambdacontext.LambdaContext{
+		AwsRequestID:       inv.requestId,
+		InvokedFunctionArn: inv.f.arn + ":" + inv.f.cfg.qualifier,
+	})
+	if !inv.f.cfg.noContextClient && inv.opId == "" {
+		ctx = checkpoint.ContextWithClient(ctx, s.Client())
+	}
+	if d := inv.f.cfg.invokeTimeout; d > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, d)
+		defer cancel()
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = nil, &panicError{value: r, stack: string(debug.Stack())}
+		}
+	}()
+	return inv.f.fn.Invoke(ctx, inv.payload)
+}
+
+// panicError is a function that panicked.
+type panicError struct {
+	value any
+	stack string
+}
+
+func (p *panicError) Error() string { return fmt.Sprintf("panic: %v", p.value) }
+
+// functionError turns an invocation error into the ErrorObject Lambda records.
+func functionError(err error) *checkpoint.ErrorObject {
+	var pe *panicError
+	switch {
+	case errors.As(err, &pe):
+		return &checkpoint.ErrorObject{ErrorType: "Runtime.ExitError", ErrorMessage: pe.Error(),
+			StackTrace: strings.Split(strings.TrimSpace(pe.stack), "\n")}
+	case errors.Is(err, ErrRuntimeExit):
+		return &checkpoint.ErrorObject{ErrorType: "Runtime.ExitError", ErrorMessage: err.Error()}
+	case errors.Is(err, context.DeadlineExceeded):
+		return &checkpoint.ErrorObject{ErrorType: "Sandbox.Timedout", ErrorMessage: err.Error()}
+	}
+	t := reflect.TypeOf(err)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	name := t.Name()
+	if name == "" {
+		name = "Error"
+	}
+	return &checkpoint.ErrorObject{ErrorType: name, ErrorMessage: err.Error()}
+}
+
+// invocationEndedLocked records the end of a durable invocation and decides what
+// comes next.
+func (s *Service) invocationEndedLocked(inv *invocation, out []byte, callErr error) *InvocationResult {
+	e := inv.e
+	now := s.clock.Now()
+	res := &InvocationResult{DurableExecutionArn: e.Arn, RequestId: inv.requestId, StartTimestamp: inv.start, EndTimestamp: now}
+	if s.closed || e.gen != inv.gen || !e.Invoking {
+		// Closed, or the execution ended (stopped, timed out) meanwhile.
+		return res
+	}
+	e.Invoking = false
+	s.dropTokensLocked(e)
+
+	var resp checkpoint.InvocationResponse
+	var invErr *checkpoint.ErrorObject
+	switch {
+	case callErr != nil:
+		invErr = functionError(callErr)
+	case len(out) > s.limits.MaxResponse:
+		invErr = &checkpoint.ErrorObject{ErrorType: "Function.ResponseSizeTooLarge",
+			ErrorMessage: fmt.Sprintf("the response is %d bytes; the limit is %d", len(out), s.limits.MaxResponse)}
+	default:
+		if err := json.Unmarshal(out, &resp); err != nil {
+			invErr = &checkpoint.ErrorObject{ErrorType: "Runtime.InvalidResponse",
+				ErrorMessage: "the response is not a durable invocation response: " + err.Error()}
+		} else if resp.Status != checkpoint.InvocationSucceeded && resp.Status != checkpoint.InvocationFailed &&
+			resp.Status != checkpoint.InvocationPending {
+			invErr = &checkpoint.ErrorObject{ErrorType: "Runtime.InvalidResponse",
+				ErrorMessage: fmt.Sprintf("the response has Status %q; want SUCCEEDED, FAILED or PENDING", resp.Status)}
+		}
+	}
+	if invErr == nil && resp.Status == checkpoint.InvocationPending && e.Outcome == nil && !e.hasPending() {
+		invErr = &checkpoint.ErrorObject{ErrorType: CodeInvalidParameterValue,
+			ErrorMessage: "Cannot return PENDING status with no pending operations"}
+		s.completedLocked(e, inv, now, invErr)
+		res.Status, res.Error = resp.Status, invErr
+		s.endLocked(e, ExecutionFailed, nil, invErr)
+		return res
+	}
+	s.completedLocked(e, inv, now, invErr)
+	res.Status, res.Error = resp.Status, invErr
+	switch {
+	case invErr != nil && e.Outcome != nil:
+		s.finishOutcomeLocked(e)
+	case invErr != nil:
+		e.Failures++
+		if e.Failures > s.cfg.retryBudget {
+			s.endLocked(e, ExecutionFailed, nil, invErr)
+		} else {
+			s.triggerLocked(e)
+		}
+	case resp.Status == checkpoint.InvocationSucceeded:
+		if resp.Result == "" && e.Outcome != nil {
+			s.finishOutcomeLocked(e)
+			break
+		}
+		var result *string
+		if resp.Result != "" {
+			result = ptr(resp.Result)
+		}
+		s.endLocked(e, ExecutionSucceeded, result, nil)
+	case resp.Status == checkpoint.InvocationFailed:
+		res.Error = resp.Error
+		eo := resp.Error
+		if eo == nil && e.Outcome != nil && !e.Outcome.Succeeded {
+			eo = e.Outcome.Error
+		}
+		if eo == nil {
+			eo = &checkpoint.ErrorObject{}
+		}
+		s.endLocked(e, ExecutionFailed, nil, eo)
+	case e.Outcome != nil: // PENDING after an EXECUTION update
+		s.finishOutcomeLocked(e)
+	default: // PENDING
+		e.Failures = 0
+		s.kickLocked(e)
+	}
+	if invErr == nil && !e.Status.Terminal() {
+		e.Failures = 0
+	}
+	s.persistLocked(e)
+	return res
+}
+
+// completedLocked records the InvocationCompleted event.
+func (s *Service) completedLocked(e *execution, inv *invocation, now time.Time, invErr *checkpoint.ErrorObject) {
+	e.addEvent(Event{EventType: EventInvocationCompleted, EventTimestamp: now,
+		InvocationCompletedDetails: &InvocationCompletedDetails{
+			StartTimestamp: inv.start, EndTimestamp: now, RequestId: inv.requestId, Error: eventError(invErr),
+		}})
+}
+
+// finishOutcomeLocked ends e as its checkpointed EXECUTION update asked.
+func (s *Service) finishOutcomeLocked(e *execution) {
+	o := e.Outcome
+	if o.Succeeded {
+		s.endLocked(e, ExecutionSucceeded, ptr(o.Result), nil)
+	} else {
+		eo := o.Error
+		if eo == nil {
+			eo = &checkpoint.ErrorObject{}
+		}
+		s.endLocked(e, ExecutionFailed, nil, eo)
+	}
+}
+
+// RunNextInvocation runs the next queued invocation (or chained call of a
+// plain function) in the caller's goroutine; it is for services made with
+// WithManualInvocations. It reports false when nothing is queued.
+func (s *Service) RunNextInvocation(ctx context.Context) (*InvocationResult, bool, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, false, err
+	}
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil, false, ErrClosed
+	}
+	var inv *invocation
+	for inv == nil && len(s.queue) > 0 {
+		t := s.queue[0]
+		s.queue = s.queue[1:]
+		if t.opId != "" {
+			inv = s.plainInvocationLocked(t.e, t.opId)
+			continue
+		}
+		t.e.queued = false
+		f := s.functions[t.e.FunctionName]
+		if t.e.Triggered && !t.e.Invoking && !t.e.Status.Terminal() && f != nil {
+			inv = s.beginLocked(t.e, f)
+		}
+	}
+	if inv == nil {
+		s.mu.Unlock()
+		return nil, false, nil
+	}
+	s.running++
+	s.mu.Unlock()
+	return s.run(inv), true, nil
+}
+
+// QueuedInvocations returns how many invocations wait for RunNextInvocation.
+func (s *Service) QueuedInvocations() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.queue)
+}
+
+// WaitIdle blocks until no invocation runs and (outside manual mode) none is
+// due.
+func (s *Service) WaitIdle(ctx context.Context) error {
+	return s.waitFor(ctx, func() bool {
+		if s.running > 0 {
+			return false
+		}
+		if s.cfg.manual {
+			return true
+		}
+		for _, e := range s.order {
+			if e.Triggered && !e.Status.Terminal() && s.functions[e.FunctionName] != nil {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// WaitForCompletion blocks until the execution ends and returns its
+// description (with data).
+func (s *Service) WaitForCompletion(ctx context.Context, arn string) (*GetExecutionOutput, error) {
+	s.mu.Lock()
+	e, err := s.execLocked(arn)
+	s.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	select {
+	case <-e.done:
+	case <-ctx.Done():
+		return nil, fmt.Errorf("local: waiting for %s: %w", arn, ctx.Err())
+	}
+	return s.GetExecution(ctx, &GetExecutionInput{DurableExecutionArn: arn})
+}

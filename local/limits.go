@@ -1,0 +1,93 @@
+package local
+
+import "time"
+
+// Limits are the quotas the service enforces. Start from DefaultLimits and
+// change what you need.
+type Limits struct {
+	// MaxOperationPayload bounds one operation's payload (step, context,
+	// callback, chained invoke result, error) in bytes. Default 256 KiB.
+	MaxOperationPayload int
+	// MaxInputPayload bounds an execution's input in bytes. Default 256 KiB.
+	MaxInputPayload int
+	// MaxResponse bounds a function response in bytes. Default 6 MiB.
+	MaxResponse int
+	// MaxOperations bounds the operations of one execution. Default 3,000.
+	MaxOperations int
+	// MaxUpdatesPerRequest bounds one checkpoint request. Default 250.
+	MaxUpdatesPerRequest int
+	// MaxRequestBytes bounds the payloads of one checkpoint request taken
+	// together. Default 6 MiB (SDKs cap their batches at 750 KiB).
+	MaxRequestBytes int
+	// MaxDelaySeconds bounds wait durations and retry delays (the minimum
+	// is 1). Default 31,622,400 (366 days).
+	MaxDelaySeconds int32
+	// MaxExecutionTimeout bounds execution timeouts. Default 366 days.
+	MaxExecutionTimeout time.Duration
+	// DefaultExecutionTimeout applies when neither the start request nor the
+	// function sets one. Default 24 hours.
+	DefaultExecutionTimeout time.Duration
+	// InitialStatePageSize is how many operations the invocation event
+	// carries before the function must page with GetDurableExecutionState.
+	// Default 100.
+	InitialStatePageSize int
+	// IdempotencyWindow is how long a (ClientToken, CheckpointToken) pair
+	// replays its answer. Default 15 minutes.
+	IdempotencyWindow time.Duration
+}
+
+// DefaultLimits returns the limits of the real service.
+func DefaultLimits() Limits {
+	return Limits{
+		MaxOperationPayload:     256 << 10,
+		MaxInputPayload:         256 << 10,
+		MaxResponse:             6 << 20,
+		MaxOperations:           3000,
+		MaxUpdatesPerRequest:    250,
+		MaxRequestBytes:         6 << 20,
+		MaxDelaySeconds:         31_622_400,
+		MaxExecutionTimeout:     366 * 24 * time.Hour,
+		DefaultExecutionTimeout: 24 * time.Hour,
+		InitialStatePageSize:    100,
+		IdempotencyWindow:       15 * time.Minute,
+	}
+}
+
+// withDefaults fills zero fields from DefaultLimits.
+func (l Limits) withDefaults() Limits {
+	d := DefaultLimits()
+	if l.MaxOperationPayload <= 0 {
+		l.MaxOperationPayload = d.MaxOperationPayload
+	}
+	if l.MaxInputPayload <= 0 {
+		l.MaxInputPayload = d.MaxInputPayload
+	}
+	if l.MaxResponse <= 0 {
+		l.MaxResponse = d.MaxResponse
+	}
+	if l.MaxOperations <= 0 {
+		l.MaxOperations = d.MaxOperations
+	}
+	if l.MaxUpdatesPerRequest <= 0 {
+		l.MaxUpdatesPerRequest = d.MaxUpdatesPerRequest
+	}
+	if l.MaxRequestBytes <= 0 {
+		l.MaxRequestBytes = d.MaxRequestBytes
+	}
+	if l.MaxDelaySeconds <= 0 {
+		l.MaxDelaySeconds = d.MaxDelaySeconds
+	}
+	if l.MaxExecutionTimeout <= 0 {
+		l.MaxExecutionTimeout = d.MaxExecutionTimeout
+	}
+	if l.DefaultExecutionTimeout <= 0 {
+		l.DefaultExecutionTimeout = d.DefaultExecutionTimeout
+	}
+	if l.InitialStatePageSize <= 0 {
+		l.InitialStatePageSize = d.InitialStatePageSize
+	}
+	if l.IdempotencyWindow <= 0 {
+		l.IdempotencyWindow = d.IdempotencyWindow
+	}
+	return l
+}

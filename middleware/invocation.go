@@ -1,0 +1,51 @@
+package middleware
+
+import (
+	"context"
+	"time"
+
+	"github.com/lambda-durable/durable/checkpoint"
+)
+
+// Invocation describes one Lambda invocation of a durable function. The
+// identity fields are set before the chain runs; Status, Response and Err
+// when the next handler returns.
+type Invocation struct {
+	// ExecutionARN is the durable execution's ARN.
+	ExecutionARN string
+	// RequestID is the Lambda request id (empty outside Lambda).
+	RequestID string
+	// First is true for the execution's first invocation (nothing but the
+	// EXECUTION operation recorded yet).
+	First bool
+	// StartTime is when the invocation began.
+	StartTime time.Time
+
+	// Status is the invocation's outcome: SUCCEEDED, FAILED or PENDING; empty
+	// when the invocation ends with an error for Lambda to retry (Err set).
+	Status checkpoint.InvocationStatus
+	// Response is what the handler returns to Lambda (nil when Err is set).
+	Response *checkpoint.InvocationResponse
+	// Err is the error returned to Lambda (retryable trouble), if any.
+	Err error
+}
+
+// InvocationHandler runs one invocation.
+type InvocationHandler func(ctx context.Context, inv *Invocation) error
+
+// InvocationMiddleware wraps an InvocationHandler.
+type InvocationMiddleware func(next InvocationHandler) InvocationHandler
+
+// ChainInvocation composes invocation middlewares, the first outermost. Nil
+// entries are skipped.
+func ChainInvocation(mws ...InvocationMiddleware) InvocationMiddleware {
+	mws = append([]InvocationMiddleware(nil), mws...)
+	return func(next InvocationHandler) InvocationHandler {
+		for i := len(mws) - 1; i >= 0; i-- {
+			if mws[i] != nil {
+				next = mws[i](next)
+			}
+		}
+		return next
+	}
+}
