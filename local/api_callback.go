@@ -53,6 +53,7 @@ func (s *Service) SendCallbackHeartbeat(ctx context.Context, in *SendCallbackHea
 	if err := s.callHook(ctx, "SendDurableExecutionCallbackHeartbeat", in.CallbackId); err != nil {
 		return err
 	}
+	defer s.settle()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	e, o, err := s.callbackLocked(in.CallbackId)

@@ -17,6 +17,7 @@ func (s *Service) Checkpoint(ctx context.Context, in *checkpoint.CheckpointInput
 	if err := s.callHook(ctx, "CheckpointDurableExecution", in.DurableExecutionArn); err != nil {
 		return nil, err
 	}
+	defer s.settle()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {

@@ -465,13 +465,17 @@ func (b *batch) chainedInvoke(what string, u *checkpoint.OperationUpdate, cur *c
 	switch {
 	case f == nil:
 		b.effects = append(b.effects, func() {
-			b.s.chainedDoneLocked(e, e.index[id], checkpoint.StatusFailed, "", &checkpoint.ErrorObject{
-				ErrorType: CodeResourceNotFound, ErrorMessage: "Function not found: " + opts.FunctionName})
+			b.s.afterInvocationLocked(e, func() {
+				b.s.chainedDoneLocked(e, e.index[id], checkpoint.StatusFailed, "", &checkpoint.ErrorObject{
+					ErrorType: CodeResourceNotFound, ErrorMessage: "Function not found: " + opts.FunctionName})
+			})
 		})
 	case f.cfg.plain:
 		details.ExecutedVersion = f.cfg.qualifier
 		b.metas[id] = &opMeta{PlainTarget: f.name, PlainInput: payload}
-		b.effects = append(b.effects, func() { b.s.startPlainLocked(e, id) })
+		b.effects = append(b.effects, func() {
+			b.s.afterInvocationLocked(e, func() { b.s.startPlainLocked(e, id) })
+		})
 	default:
 		details.ExecutedVersion = f.cfg.qualifier
 		childName, childId := newUUID(), newUUID()
@@ -479,11 +483,18 @@ func (b *batch) chainedInvoke(what string, u *checkpoint.OperationUpdate, cur *c
 		details.DurableExecutionArn = childArn
 		b.metas[id] = &opMeta{TargetArn: childArn}
 		b.effects = append(b.effects, func() {
-			_, err := b.s.newExecutionLocked(f, childName, childId, []byte(payload), 0, opts.TenantId, e.Arn, id)
+			child, err := b.s.newExecutionLocked(f, childName, childId, []byte(payload), 0, opts.TenantId, e.Arn, id, e.Invoking)
 			if err != nil {
-				b.s.chainedDoneLocked(e, e.index[id], checkpoint.StatusFailed, "", &checkpoint.ErrorObject{
-					ErrorType: apiCode(err), ErrorMessage: err.Error()})
+				b.s.afterInvocationLocked(e, func() {
+					b.s.chainedDoneLocked(e, e.index[id], checkpoint.StatusFailed, "", &checkpoint.ErrorObject{
+						ErrorType: apiCode(err), ErrorMessage: err.Error()})
+				})
+				return
 			}
+			b.s.afterInvocationLocked(e, func() {
+				child.held = false
+				b.s.kickLocked(child)
+			})
 		})
 	}
 	b.event(EventChainedInvokeStarted, o, func(ev *Event) { ev.ChainedInvokeStartedDetails = details })

@@ -204,7 +204,7 @@ func TestTimeSkippingPolicies(t *testing.T) {
 		policy TimeSkipping
 		want   ExecutionStatus
 	}{
-		{SkipWhenIdle, ExecutionFailed},            // skipped to the callback timeout
+		{SkipWhenIdle, ExecutionFailed},             // skipped to the callback timeout
 		{SkipUnlessCallbacksOpen, ExecutionRunning}, // waits for an answer
 		{SkipNever, ExecutionRunning},
 	} {

@@ -18,7 +18,13 @@ func (s *Service) Client() checkpoint.Client { return inProcessClient{s} }
 
 type inProcessClient struct{ s *Service }
 
+// Checkpoint fills an empty ClientToken with a fresh one, as the AWS client does.
 func (c inProcessClient) Checkpoint(ctx context.Context, in *checkpoint.CheckpointInput) (*checkpoint.CheckpointOutput, error) {
+	if in != nil && in.ClientToken == "" {
+		cp := *in
+		cp.ClientToken = newUUID()
+		in = &cp
+	}
 	out, err := c.s.Checkpoint(ctx, in)
 	if err != nil {
 		return nil, classify("CheckpointDurableExecution", err)
@@ -26,6 +32,7 @@ func (c inProcessClient) Checkpoint(ctx context.Context, in *checkpoint.Checkpoi
 	return out, nil
 }
 
+// GetExecutionState pages the state.
 func (c inProcessClient) GetExecutionState(ctx context.Context, in *checkpoint.StateInput) (*checkpoint.ExecutionState, error) {
 	out, err := c.s.GetState(ctx, in)
 	if err != nil {

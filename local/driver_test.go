@@ -225,7 +225,9 @@ func TestOneInvocationAtATime(t *testing.T) {
 	v.idle()
 	cbs, _ := v.svc.OpenCallbacks(arn)
 	for _, cb := range cbs {
-		go func() { _ = v.svc.SendCallbackSuccess(context.Background(), &SendCallbackSuccessInput{CallbackId: cb.CallbackId}) }()
+		go func() {
+			_ = v.svc.SendCallbackSuccess(context.Background(), &SendCallbackSuccessInput{CallbackId: cb.CallbackId})
+		}()
 	}
 	out, _ := v.svc.WaitForCompletion(v.ctx(), arn)
 	if out.Status != ExecutionSucceeded || concurrent {

@@ -23,6 +23,7 @@ func (s *Service) endLocked(e *execution, status ExecutionStatus, result *string
 			}})
 		e.Invoking = false
 		e.gen++
+		defer s.launchLocked(e)
 	}
 	s.dropTokensLocked(e)
 	e.Status, e.EndTime, e.Result, e.Error = status, now, result, eo

@@ -57,6 +57,17 @@ type execution struct {
 	done   chan struct{}
 	queued bool // in the manual queue
 	gen    int  // invocation generation, guards late completions
+	// held keeps a chained-invoke target from running until the parent's
+	// invocation that started it has ended.
+	held bool
+	// launch holds the chained-invoke starts of the current invocation,
+	// run when it ends.
+	launch []func()
+}
+
+// runnable reports whether e waits for an invocation it may get now.
+func (e *execution) runnable() bool {
+	return e.Triggered && !e.Invoking && !e.held && !e.Status.Terminal()
 }
 
 // opMeta is what the service keeps about an operation beyond the Operation

@@ -37,7 +37,7 @@ func (s *Service) triggerLocked(e *execution) {
 // kickLocked starts (or, in manual mode, queues) the invocation e needs, if
 // none is running and its function is registered.
 func (s *Service) kickLocked(e *execution) {
-	if !e.Triggered || e.Invoking || e.Status.Terminal() || s.closed {
+	if !e.runnable() || s.closed {
 		return
 	}
 	f := s.functions[e.FunctionName]
@@ -192,6 +192,7 @@ func (s *Service) invocationEndedLocked(inv *invocation, out []byte, callErr err
 	}
 	e.Invoking = false
 	s.dropTokensLocked(e)
+	defer s.launchLocked(e)
 
 	var resp checkpoint.InvocationResponse
 	var invErr *checkpoint.ErrorObject
@@ -264,6 +265,27 @@ func (s *Service) invocationEndedLocked(inv *invocation, out []byte, callErr err
 	return res
 }
 
+// launchLocked starts the chained invokes the ended invocation asked for.
+// They wait until then so that the parent's InvocationCompleted comes before
+// the target's outcome, as in the real service's histories.
+func (s *Service) launchLocked(e *execution) {
+	launch := e.launch
+	e.launch = nil
+	for _, f := range launch {
+		f()
+	}
+}
+
+// afterInvocationLocked runs f when e's current invocation ends (at once if
+// none runs).
+func (s *Service) afterInvocationLocked(e *execution, f func()) {
+	if e.Invoking {
+		e.launch = append(e.launch, f)
+		return
+	}
+	f()
+}
+
 // completedLocked records the InvocationCompleted event.
 func (s *Service) completedLocked(e *execution, inv *invocation, now time.Time, invErr *checkpoint.ErrorObject) {
 	e.addEvent(Event{EventType: EventInvocationCompleted, EventTimestamp: now,
@@ -308,7 +330,7 @@ func (s *Service) RunNextInvocation(ctx context.Context) (*InvocationResult, boo
 		}
 		t.e.queued = false
 		f := s.functions[t.e.FunctionName]
-		if t.e.Triggered && !t.e.Invoking && !t.e.Status.Terminal() && f != nil {
+		if t.e.runnable() && f != nil {
 			inv = s.beginLocked(t.e, f)
 		}
 	}
@@ -329,22 +351,32 @@ func (s *Service) QueuedInvocations() int {
 }
 
 // WaitIdle blocks until no invocation runs and (outside manual mode) none is
-// due.
+// due; with time skipping, also until the clock has been skipped as far as it
+// will go.
 func (s *Service) WaitIdle(ctx context.Context) error {
-	return s.waitFor(ctx, func() bool {
-		if s.running > 0 {
+	return s.waitFor(ctx, s.idleLocked)
+}
+
+// idleLocked reports whether nothing runs, nothing is due and (with time
+// skipping) no skip is about to happen.
+func (s *Service) idleLocked() bool {
+	if s.running > 0 || s.skipping {
+		return false
+	}
+	if s.cfg.manual {
+		return true
+	}
+	for _, e := range s.order {
+		if e.runnable() && s.functions[e.FunctionName] != nil {
 			return false
 		}
-		if s.cfg.manual {
-			return true
+	}
+	if _, ok := s.clock.(timeSkipper); ok && s.cfg.skipping != SkipNever && !s.closed {
+		if _, due := s.skipTargetLocked(); due {
+			return false
 		}
-		for _, e := range s.order {
-			if e.Triggered && !e.Status.Terminal() && s.functions[e.FunctionName] != nil {
-				return false
-			}
-		}
-		return true
-	})
+	}
+	return true
 }
 
 // WaitForCompletion blocks until the execution ends and returns its

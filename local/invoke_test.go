@@ -3,6 +3,7 @@ package local
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -118,8 +119,9 @@ func TestChainedInvokeFailuresAndUnknownTarget(t *testing.T) {
 	if out.Status != ExecutionFailed || out.Error.ErrorType != "FAILED/"+CodeResourceNotFound {
 		t.Fatalf("execution = %+v", out)
 	}
-	wantTypes(t, v.types(arn), EventExecutionStarted, EventChainedInvokeStarted, EventChainedInvokeFailed,
-		EventInvocationCompleted, EventInvocationCompleted, EventExecutionFailed)
+	// The target is looked up once the invocation that started it has ended.
+	wantTypes(t, v.types(arn), EventExecutionStarted, EventChainedInvokeStarted, EventInvocationCompleted,
+		EventChainedInvokeFailed, EventInvocationCompleted, EventExecutionFailed)
 }
 
 func TestChainedInvokeTargetStoppedAndTimedOut(t *testing.T) {
@@ -257,5 +259,33 @@ func TestExecutionTimeout(t *testing.T) {
 	for _, bad := range []time.Duration{time.Millisecond, 367 * 24 * time.Hour} {
 		_, err := v.svc.StartExecution(v.ctx(), StartInput{FunctionName: "cb", Async: true, Timeout: bad})
 		wantCode(t, err, CodeInvalidParameterValue, "timeout")
+	}
+}
+
+func TestChainedTargetWaitsForTheParentInvocation(t *testing.T) {
+	v := newEnv(t)
+	child := echoFn()
+	v.register("echo", child)
+	var during string
+	v.register("caller", newFake(func(f *fakeInv) (checkpoint.InvocationResponse, error) {
+		o, ok := f.op("ci1")
+		if !ok {
+			f.must(invokeStart("ci1", "echo", `1`))
+			arn := v.history(f.arn)[1].ChainedInvokeStartedDetails.DurableExecutionArn
+			got, err := v.svc.GetExecution(f.ctx, &GetExecutionInput{DurableExecutionArn: arn})
+			if err != nil {
+				return checkpoint.InvocationResponse{}, err
+			}
+			during = string(got.Status) + "/" + strconv.Itoa(child.invocations())
+			return pending()
+		}
+		if o.Status == checkpoint.StatusStarted {
+			return pending()
+		}
+		return succeeded(o.ChainedInvokeDetails.Result)
+	}))
+	_, out := v.run("caller", "")
+	if out.Status != ExecutionSucceeded || during != "RUNNING/0" {
+		t.Fatalf("execution = %+v; the target during the parent's invocation: %s", out, during)
 	}
 }

@@ -30,7 +30,7 @@ func (s *Service) StartExecution(ctx context.Context, in StartInput) (string, er
 		s.mu.Unlock()
 		return "", invalidf("function %s is not a durable function", f.name)
 	}
-	e, err := s.newExecutionLocked(f, in.ExecutionName, "", in.Input, in.Timeout, in.TenantId, "", "")
+	e, err := s.newExecutionLocked(f, in.ExecutionName, "", in.Input, in.Timeout, in.TenantId, "", "", false)
 	s.mu.Unlock()
 	if err != nil {
 		return "", err
@@ -49,8 +49,9 @@ func (s *Service) StartExecution(ctx context.Context, in StartInput) (string, er
 
 // newExecutionLocked validates and creates an execution, and triggers its
 // first invocation.
-// A chained-invoke target gets its id from the caller and its parent link.
-func (s *Service) newExecutionLocked(f *function, name, id string, input []byte, timeout time.Duration, tenant, parentArn, parentOp string) (*execution, error) {
+// A chained-invoke target gets its id from the caller and its parent link,
+// and is held (not invoked) while the parent's invocation runs.
+func (s *Service) newExecutionLocked(f *function, name, id string, input []byte, timeout time.Duration, tenant, parentArn, parentOp string, held bool) (*execution, error) {
 	if name == "" {
 		name = newUUID()
 	} else if !validId(name, 64) {
@@ -95,6 +96,7 @@ func (s *Service) newExecutionLocked(f *function, name, id string, input []byte,
 		Timeout:      timeout,
 		ParentArn:    parentArn,
 		ParentOpId:   parentOp,
+		held:         held,
 	}
 	var in *string
 	if len(input) > 0 {

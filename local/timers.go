@@ -186,7 +186,7 @@ func (s *Service) fireLocked(t timer, now time.Time) {
 		o.Status = checkpoint.StatusSucceeded
 		o.EndTimestamp = checkpoint.At(now)
 		ev := opEvent(EventWaitSucceeded, o, now)
-		ev.WaitSucceededDetails = &WaitSucceededDetails{Duration: int32(o.WaitDetails.ScheduledEndTimestamp.Sub(o.StartTimestamp.Time) / time.Second)}
+		ev.WaitSucceededDetails = &WaitSucceededDetails{Duration: int32(o.WaitDetails.ScheduledEndTimestamp.Sub(o.StartTimestamp.Time).Round(time.Second) / time.Second)}
 		e.addEvent(ev)
 	case timerCallbackTimeout, timerCallbackHeartbeat:
 		eo := &checkpoint.ErrorObject{ErrorType: "Callback.Timeout", ErrorMessage: "the callback was not completed within its timeout"}
@@ -242,7 +242,7 @@ func (s *Service) skipTargetLocked() (time.Time, bool) {
 		if e.Status.Terminal() {
 			continue
 		}
-		if e.Triggered && s.functions[e.FunctionName] != nil {
+		if e.runnable() && s.functions[e.FunctionName] != nil {
 			return time.Time{}, false
 		}
 	}

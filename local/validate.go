@@ -1,9 +1,6 @@
 package local
 
-import (
-	"fmt"
-	"strings"
-)
+import "fmt"
 
 // validId reports whether s matches [A-Za-z0-9_-]{1,max}.
 func validId(s string, max int) bool {
@@ -57,9 +54,6 @@ func clip(s string) string {
 	}
 	return s[:max] + "..."
 }
-
-// joinIds renders ids for messages.
-func joinIds(ids []string) string { return strings.Join(ids, ", ") }
 
 // describe names an update in messages.
 func describe(i int, typ, action, id string) string {

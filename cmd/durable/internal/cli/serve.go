@@ -1,0 +1,180 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+
+	"github.com/lambda-durable/durable"
+	"github.com/lambda-durable/durable/cmd/durable/boltstore"
+	"github.com/lambda-durable/durable/local"
+	"github.com/lambda-durable/durable/local/httpapi"
+)
+
+type serveOpts struct {
+	addr      string
+	db        string
+	skipTime  bool
+	anyIface  bool
+	verbose   bool
+	shutdownT time.Duration
+}
+
+func serveFlags(*App) (*flag.FlagSet, *serveOpts) {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	o := &serveOpts{}
+	fs.StringVar(&o.addr, "addr", "127.0.0.1:9014", "listen address (loopback only unless -public)")
+	fs.StringVar(&o.db, "db", "", "bbolt file that keeps executions across restarts (default: memory only)")
+	fs.BoolVar(&o.skipTime, "skip-time", false, "run on a virtual clock that skips ahead when only timers are pending (not while a callback is open)")
+	fs.BoolVar(&o.anyIface, "public", false, "allow a listen address outside the loopback interface")
+	fs.BoolVar(&o.verbose, "v", false, "log the workflows' own logs")
+	fs.DurationVar(&o.shutdownT, "shutdown-timeout", 5*time.Second, "how long to wait for requests in flight when stopping")
+	return fs, o
+}
+
+// serve runs the local durable execution service until ctx is done.
+func (a *App) serve(ctx context.Context, args []string) error {
+	fs, o := serveFlags(a)
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := wantArgs(pos, 0, 0, ""); err != nil {
+		return err
+	}
+	if o.shutdownT <= 0 {
+		return &usageError{msg: fmt.Sprintf("-shutdown-timeout %s: want a positive duration", o.shutdownT)}
+	}
+	logs := io.Discard
+	if o.verbose {
+		logs = a.Stderr
+	}
+	srv, err := startServer(serverConfig{
+		addr:      o.addr,
+		db:        o.db,
+		skipTime:  o.skipTime,
+		public:    o.anyIface,
+		logger:    slog.New(slog.NewTextHandler(a.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
+		workflows: slog.New(slog.NewTextHandler(logs, nil)),
+	})
+	if err != nil {
+		return err
+	}
+	store := "memory (executions are lost when the server stops; use -db FILE to keep them)"
+	if o.db != "" {
+		store = o.db
+	}
+	clock := "real"
+	if o.skipTime {
+		clock = "virtual, skipping ahead when idle"
+	}
+	fmt.Fprintf(a.Stdout, "durable: serving on %s\n  store: %s\n  clock: %s\n  functions:", srv.url(), store, clock)
+	for _, ex := range examples() {
+		fmt.Fprintf(a.Stdout, " %s", ex.name)
+	}
+	fmt.Fprintf(a.Stdout, "\n  try:   durable start %s -endpoint %s -input '%s'\n", examples()[0].name, srv.url(), examples()[0].input)
+	if a.ready != nil {
+		a.ready(srv)
+	}
+	<-ctx.Done()
+	fmt.Fprintln(a.Stdout, "durable: stopping")
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), o.shutdownT)
+	defer cancel()
+	return srv.close(sctx)
+}
+
+// serverConfig describes a local service behind its HTTP front.
+type serverConfig struct {
+	addr      string
+	db        string
+	skipTime  bool
+	public    bool
+	clock     local.Clock  // overrides skipTime when set (tests)
+	logger    *slog.Logger // the service's and the HTTP front's diagnostics
+	workflows *slog.Logger // the workflows' logs
+}
+
+// server is a running local service with its HTTP front and store.
+type server struct {
+	svc    *local.Service
+	http   *httpapi.Server
+	store  *boltstore.Store
+	client *lambda.Client
+}
+
+func (s *server) url() string { return s.http.URL() }
+
+// startServer opens the store, starts the service, serves it over HTTP and
+// registers the example workflows, which checkpoint through a Lambda client
+// pointed at the server itself.
+func startServer(cfg serverConfig) (_ *server, err error) {
+	if cfg.logger == nil {
+		cfg.logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.workflows == nil {
+		cfg.workflows = slog.New(slog.DiscardHandler)
+	}
+	s := &server{}
+	defer func() {
+		if err != nil {
+			_ = s.close(context.Background())
+		}
+	}()
+	opts := []local.Option{local.WithLogger(cfg.logger)}
+	if cfg.db != "" {
+		if s.store, err = boltstore.Open(cfg.db); err != nil {
+			return nil, err
+		}
+		opts = append(opts, local.WithStore(s.store))
+	}
+	switch {
+	case cfg.clock != nil:
+		opts = append(opts, local.WithClock(cfg.clock))
+		if _, ok := cfg.clock.(*local.VirtualClock); ok && cfg.skipTime {
+			opts = append(opts, local.WithTimeSkipping(local.SkipUnlessCallbacksOpen))
+		}
+	case cfg.skipTime:
+		opts = append(opts, local.WithClock(local.NewVirtualClock(time.Now())),
+			local.WithTimeSkipping(local.SkipUnlessCallbacksOpen))
+	}
+	s.svc = local.New(opts...)
+	var lopts []httpapi.ListenOption
+	if cfg.public {
+		lopts = append(lopts, httpapi.AllowNonLoopback())
+	}
+	if s.http, err = httpapi.Listen(cfg.addr, httpapi.NewHandler(s.svc, httpapi.WithLogger(cfg.logger)), lopts...); err != nil {
+		return nil, err
+	}
+	s.client = httpapi.LambdaClient(s.url())
+	for _, ex := range examples() {
+		h := ex.handler(durable.WithLambdaClient(s.client), durable.WithLogger(cfg.workflows))
+		if err := s.svc.RegisterFunction(ex.name, h, local.WithoutContextClient()); err != nil {
+			return nil, fmt.Errorf("registering %s: %w", ex.name, err)
+		}
+	}
+	return s, nil
+}
+
+// close stops the HTTP front (waiting for requests in flight until ctx
+// ends), the service and the store.
+func (s *server) close(ctx context.Context) error {
+	var errs []error
+	if s.http != nil {
+		if err := s.http.Shutdown(ctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+			errs = append(errs, err)
+		}
+	}
+	if s.svc != nil {
+		errs = append(errs, s.svc.Close())
+	}
+	if s.store != nil {
+		errs = append(errs, s.store.Close())
+	}
+	return errors.Join(errs...)
+}
