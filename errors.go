@@ -34,6 +34,9 @@ type (
 	PanicError = ops.PanicError
 	// RemoteError is an error rebuilt from a recorded ErrorObject.
 	RemoteError = ops.RemoteError
+	// PayloadTooLargeError is a step result larger than the service stores
+	// for one operation; the step fails with it and is not retried.
+	PayloadTooLargeError = ops.PayloadTooLargeError
 	// CheckpointError is a failed call to the durable execution service;
 	// its Retryable field tells which class it belongs to.
 	CheckpointError = checkpoint.Error

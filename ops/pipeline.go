@@ -256,7 +256,8 @@ func retryStage(next middleware.Handler) middleware.Handler {
 		r := runOf(ctx)
 		r.decision = retry.Decision{}
 		var se *serdes.Error
-		if err != nil && !errors.As(err, &se) && r.strategy != nil {
+		var tooLarge *PayloadTooLargeError
+		if err != nil && !errors.As(err, &se) && !errors.As(err, &tooLarge) && r.strategy != nil {
 			r.decision = r.strategy(op.Attempt, err)
 			if r.decision.Retry {
 				r.decision.Delay = retry.Clamp(r.decision.Delay)
@@ -276,6 +277,9 @@ func encodeStage(next middleware.Handler) middleware.Handler {
 		p, err := r.serdes.Serialize(r.serdesContext(), op.Result)
 		if err != nil {
 			return asSerdesError(err, op.ID, serdes.OpSerialize)
+		}
+		if limit := r.scope.exec.en.cfg.MaxPayloadBytes; len(p) > limit {
+			return &PayloadTooLargeError{OperationID: op.ID, Size: len(p), Limit: limit}
 		}
 		op.Payload = p
 		return nil
