@@ -17,16 +17,21 @@ import (
 // through the operation chain on that goroutine.
 
 // markStarted tells the code that started r asynchronously that r has
-// started; it does nothing for an operation run synchronously.
+// started (it does nothing more for an operation run synchronously), and
+// notes the scope of a wait, callback or invoke about to block so that
+// CancelPending finds it.
 func (r *run) markStarted() {
+	if cancellableType(r.op.Type) {
+		r.scope.exec.noteScope(r.op.ID, r.scope)
+	}
 	if r.started != nil {
 		r.started.Fire()
 	}
 }
 
-// Async is a handle on an operation running on its own tracked goroutine:
-// a callback, a chained invoke or a wait started without blocking. Its
-// methods are safe for concurrent use.
+// Async is a handle on an operation running on its own tracked goroutine,
+// started without blocking: a callback, a chained invoke, a wait, a step.
+// Its methods are safe for concurrent use.
 type Async[T any] struct {
 	exec *Execution
 	id   string

@@ -3,6 +3,7 @@ package ops
 import (
 	"errors"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/lambda-durable/durable/checkpoint"
@@ -13,14 +14,26 @@ import (
 // ErrWaitCancelled.
 var ErrCancelled = errors.New("durable: operation cancelled")
 
+// cancellableType reports whether operations of type t can be closed with
+// CANCEL: waits, callbacks and chained invokes.
+func cancellableType(t checkpoint.OperationType) bool {
+	return t == checkpoint.TypeWait || t == checkpoint.TypeCallback || t == checkpoint.TypeChainedInvoke
+}
+
 // cancellable reports whether op is an operation the service would close
 // with CANCEL: a wait, callback or chained invoke that is still STARTED.
 func cancellable(op *checkpoint.Operation) bool {
-	switch op.Type {
-	case checkpoint.TypeWait, checkpoint.TypeCallback, checkpoint.TypeChainedInvoke:
-		return op.Status == checkpoint.StatusStarted
+	return cancellableType(op.Type) && op.Status == checkpoint.StatusStarted
+}
+
+// noteScope remembers the context a cancellable operation runs in.
+func (e *Execution) noteScope(id string, c *Context) {
+	e.mu.Lock()
+	if e.scopes == nil {
+		e.scopes = make(map[string]*Context)
 	}
-	return false
+	e.scopes[id] = c
+	e.mu.Unlock()
 }
 
 // CancelOperation closes the operation id with CANCEL if it is a wait,
@@ -43,12 +56,32 @@ func (e *Execution) CancelOperation(id string) bool {
 // returns the number of operations cancelled.
 func (c *Context) CancelPending() int {
 	c.Abandon()
-	e := c.exec
-	return e.cancelWhere(func(op *checkpoint.Operation) bool { return e.descendsLocked(op, c.id) })
+	return c.exec.cancelWhere(func(op *checkpoint.Operation) bool { return c.containsLocked(op) })
 }
 
-// descendsLocked reports whether op lies inside the context whose id is
-// ctxID ("" is the whole execution). e.mu must be held.
+// containsLocked reports whether op lies inside c or its descendants. The
+// scope noted when the code reached op decides; for an operation recorded
+// earlier that the code has not reached again in this invocation, the
+// recorded parents decide (and, for a virtual context, which records
+// nothing itself, the id prefix). c.exec.mu must be held.
+func (c *Context) containsLocked(op *checkpoint.Operation) bool {
+	e := c.exec
+	if s := e.scopes[op.Id]; s != nil {
+		for ; s != nil; s = s.parent {
+			if s == c {
+				return true
+			}
+		}
+		return false
+	}
+	if c.virtual && !strings.HasPrefix(op.Id, c.id+"-") {
+		return false
+	}
+	return e.descendsLocked(op, c.recordID())
+}
+
+// descendsLocked reports whether the recorded parents of op lead to the
+// context whose id is ctxID ("" is the whole execution). e.mu must be held.
 func (e *Execution) descendsLocked(op *checkpoint.Operation, ctxID string) bool {
 	if ctxID == "" {
 		return true

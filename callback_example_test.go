@@ -1,0 +1,105 @@
+package durable_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/lambda-durable/durable"
+	"github.com/lambda-durable/durable/durabletest"
+	"github.com/lambda-durable/durable/retry"
+)
+
+// A workflow hands a callback's id to a warehouse, then waits (suspended,
+// at no cost) for the warehouse to answer with a tracking number.
+func ExampleCreateCallback() {
+	workflow := func(ctx durable.Context, orderID string) (string, error) {
+		cb, err := durable.CreateCallback[string](ctx, "shipment", durable.WithCallbackTimeout(12*time.Hour))
+		if err != nil {
+			return "", err
+		}
+		// Tell the warehouse in a step, so it is told once.
+		if _, err := durable.Step(ctx, "notify-warehouse", func(sc durable.StepContext) (string, error) {
+			sc.Logger().Info("ship order", "order", orderID, "callbackId", cb.ID())
+			return "sent", nil
+		}); err != nil {
+			return "", err
+		}
+		tracking, err := cb.Result()
+		var timeout *durable.CallbackTimeoutError
+		if errors.As(err, &timeout) {
+			return orderID + ": the warehouse never answered", nil
+		}
+		if err != nil {
+			return "", err
+		}
+		return orderID + " shipped: " + tracking, nil
+	}
+
+	r := durabletest.New(durable.NewHandler(workflow, durable.WithLogHandler(slog.DiscardHandler)))
+	defer r.Close()
+	ctx := context.Background()
+	res, _ := r.Run(ctx, "o-17")
+	fmt.Println(res.Status) // suspended on the callback
+
+	// The warehouse answers with the callback id
+	// (SendDurableExecutionCallbackSuccess).
+	cb, _ := r.Callback("shipment")
+	_ = r.SendCallbackSuccess(ctx, cb.CallbackId, []byte("TRACK-42"))
+	res, _ = r.Resume(ctx)
+	var out string
+	_ = res.Decode(&out)
+	fmt.Println(res.Status, out)
+	// Output:
+	// RUNNING
+	// SUCCEEDED o-17 shipped: TRACK-42
+}
+
+// WaitForCallback creates the callback and runs the submitter as a step in
+// one operation. Here the answer is JSON, decoded into a struct.
+func ExampleWaitForCallback() {
+	type Decision struct {
+		Approved bool   `json:"approved"`
+		By       string `json:"by"`
+	}
+	outbox := make(chan string, 1) // stands for an email or a queue
+	workflow := func(ctx durable.Context, amount int) (string, error) {
+		d, err := durable.WaitForCallback[Decision](ctx, "manager-approval",
+			func(sc durable.StepContext, callbackID string) error {
+				outbox <- callbackID // e.g. a link in an email
+				return nil
+			},
+			durable.WithCallbackTimeout(24*time.Hour),
+			durable.WithSubmitterOptions(durable.WithRetry(retry.Fixed(3, 10*time.Second))))
+		if err != nil {
+			return "", err
+		}
+		if !d.Approved {
+			return "rejected by " + d.By, nil
+		}
+		return fmt.Sprintf("%d approved by %s", amount, d.By), nil
+	}
+
+	r := durabletest.New(durable.NewHandler(workflow, durable.WithLogHandler(slog.DiscardHandler)))
+	defer r.Close()
+	ctx := context.Background()
+	res, _ := r.Run(ctx, 1200)
+	fmt.Println(res.Status)
+
+	select {
+	case id := <-outbox:
+		_ = r.SendCallbackSuccess(ctx, id, []byte(`{"approved": true, "by": "alice"}`))
+	default:
+		fmt.Println("nothing was submitted")
+		return
+	}
+	res, _ = r.Resume(ctx)
+	var out string
+	_ = res.Decode(&out)
+	fmt.Println(res.Status, out)
+	// Output:
+	// RUNNING
+	// SUCCEEDED 1200 approved by alice
+}

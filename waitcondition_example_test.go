@@ -1,0 +1,64 @@
+package durable_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/lambda-durable/durable"
+	"github.com/lambda-durable/durable/durabletest"
+	"github.com/lambda-durable/durable/retry"
+)
+
+// Polling an export job until it is done: each check is recorded, and the
+// invocation suspends between checks.
+func ExampleWaitForCondition() {
+	type Job struct {
+		ID       string `json:"id"`
+		Progress int    `json:"progress"`
+	}
+	workflow := func(ctx durable.Context, id string) (Job, error) {
+		return durable.WaitForCondition(ctx, "await-export",
+			func(sc durable.StepContext, j Job) (Job, error) {
+				j.Progress += 40 // stands for a call to the export service
+				return j, nil
+			},
+			durable.WaitUntil(func(j Job) bool { return j.Progress >= 100 }).
+				InitialDelay(10*time.Second).Backoff(2).Jitter(retry.JitterNone),
+			durable.WithInitialState(Job{ID: id}))
+	}
+
+	r := durabletest.New(durable.NewHandler(workflow, durable.WithLogHandler(slog.DiscardHandler)))
+	defer r.Close()
+	start := r.Now()
+	res, _ := r.Run(context.Background(), "exp-1")
+	var job Job
+	_ = res.Decode(&job)
+	fmt.Println(res.Status, job.ID, job.Progress)
+	fmt.Println("waited", r.Now().Sub(start))
+	// Output:
+	// SUCCEEDED exp-1 120
+	// waited 30s
+}
+
+// The standard wait strategy, tuned: stop when the condition holds, poll
+// again after a growing delay otherwise, give up after MaxAttempts checks.
+func ExampleWaitUntil() {
+	strategy, err := durable.WaitUntil(func(status string) bool { return status == "READY" }).
+		MaxAttempts(3).FixedDelay(30 * time.Second).Build()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for attempt, status := range []string{"PENDING", "PENDING", "PENDING"} {
+		d := strategy(status, attempt+1)
+		fmt.Println(d.Continue, d.Delay, d.Err)
+	}
+	fmt.Println(strategy("READY", 1).Continue)
+	// Output:
+	// true 30s <nil>
+	// true 30s <nil>
+	// false 0s durable: the condition was not met after 3 checks
+	// false
+}
