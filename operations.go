@@ -17,6 +17,12 @@ import (
 // By default a step is at-least-once per retry (an attempt interrupted by a
 // crash runs again); AtMostOncePerRetry changes that.
 func Step[T any](ctx Context, name string, fn func(StepContext) (T, error), opts ...StepOption) (T, error) {
+	body, o := stepArgs(fn, opts)
+	return ops.Step(ctx.engine(), name, body, o)
+}
+
+// stepArgs adapts a step's body and options to the engine's.
+func stepArgs[T any](fn func(StepContext) (T, error), opts []StepOption) (func(*ops.StepContext) (T, error), ops.StepOptions) {
 	var o ops.StepOptions
 	for _, opt := range opts {
 		if opt != nil {
@@ -27,7 +33,7 @@ func Step[T any](ctx Context, name string, fn func(StepContext) (T, error), opts
 	if fn != nil {
 		body = func(sc *ops.StepContext) (T, error) { return fn(sc) }
 	}
-	return ops.Step(ctx.engine(), name, body, o)
+	return body, o
 }
 
 // Wait pauses the workflow durably for d (whole seconds, from 1 s to 366
@@ -44,6 +50,12 @@ func Wait(ctx Context, name string, d time.Duration) error {
 // An error from fn fails the child context and is returned as a
 // *ChildContextError (equal on replay).
 func RunInChildContext[T any](ctx Context, name string, fn func(Context) (T, error), opts ...ChildOption) (T, error) {
+	body, o := childArgs(fn, opts)
+	return ops.RunInChildContext(ctx.engine(), name, body, o)
+}
+
+// childArgs adapts a child context's body and options to the engine's.
+func childArgs[T any](fn func(Context) (T, error), opts []ChildOption) (func(*ops.Context) (T, error), ops.ChildOptions) {
 	var o ops.ChildOptions
 	for _, opt := range opts {
 		if opt != nil {
@@ -54,5 +66,5 @@ func RunInChildContext[T any](ctx Context, name string, fn func(Context) (T, err
 	if fn != nil {
 		body = func(c *ops.Context) (T, error) { return fn(wrap(c)) }
 	}
-	return ops.RunInChildContext(ctx.engine(), name, body, o)
+	return body, o
 }

@@ -20,6 +20,7 @@ type ChildOptions struct {
 
 type childRun[T any] struct {
 	run
+	contextOutcome
 	fn             func(*Context) (T, error)
 	replayChildren bool
 	out            T
@@ -35,6 +36,16 @@ func RunInChildContext[T any](c *Context, name string, fn func(*Context) (T, err
 	if fn == nil {
 		return zero, &ValidationError{Field: "child context function", Message: "nil"}
 	}
+	ch := newChild(name, fn, o)
+	if err := c.run(&ch.run); err != nil {
+		return zero, err
+	}
+	return ch.out, nil
+}
+
+// newChild prepares a child context run (map, parallel and futures run it
+// their own way).
+func newChild[T any](name string, fn func(*Context) (T, error), o ChildOptions) *childRun[T] {
 	ch := &childRun[T]{fn: fn, replayChildren: o.ReplayChildren}
 	ch.kind = ch
 	ch.op.Type = checkpoint.TypeContext
@@ -44,26 +55,13 @@ func RunInChildContext[T any](c *Context, name string, fn func(*Context) (T, err
 	}
 	ch.op.Name = name
 	ch.serdes = o.Serdes
-	if err := c.run(&ch.run); err != nil {
-		return zero, err
-	}
-	return ch.out, nil
+	return ch
 }
 
 func (ch *childRun[T]) result() any { return ch.out }
 func (ch *childRun[T]) dest() any   { return &ch.out }
 
-func (ch *childRun[T]) failed(r *run, obj *checkpoint.ErrorObject) error {
-	e := &ChildContextError{OperationID: r.op.ID, Name: r.op.Name}
-	if obj != nil {
-		e.Object = *obj
-	}
-	return e
-}
-
-func (ch *childRun[T]) rerun(rec *checkpoint.Operation) bool {
-	return rec.Status == checkpoint.StatusSucceeded && rec.ContextDetails != nil && rec.ContextDetails.ReplayChildren
-}
+func (ch *childRun[T]) rerun(rec *checkpoint.Operation) bool { return replaysChildren(rec) }
 
 func (ch *childRun[T]) execute(ctx context.Context, r *run) error {
 	e := r.scope.exec
@@ -107,18 +105,11 @@ func (ch *childRun[T]) execute(ctx context.Context, r *run) error {
 	r.op.Status = checkpoint.StatusSucceeded
 	r.op.Payload = payload
 	ch.out = v
-	return nil
-}
-
-// fail closes the child context with a FAIL update carrying err and returns
-// the error a replay would return.
-func (ch *childRun[T]) fail(r *run, child *Context, err error) error {
-	obj := ErrorObjectOf(err)
-	u := r.update(checkpoint.ActionFail)
-	u.Error = &obj
-	if cerr := r.scope.exec.closeScope(child, u); cerr != nil {
-		return cerr
+	if replayChildren {
+		return nil // a replay re-runs the body, as this run did
 	}
-	r.op.Status = checkpoint.StatusFailed
-	return ch.failed(r, &obj)
+	if err := liveAsReplayed(r, &r.op, payload); err != nil {
+		e.abort(err)
+	}
+	return nil
 }

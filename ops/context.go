@@ -21,6 +21,7 @@ type Context struct {
 	name    string
 	parent  *Context
 	counter atomic.Int64
+	virtual bool // a flat map/parallel item: ids prefixed by id, recorded under parent (batch_virtual.go)
 
 	closed    atomic.Bool
 	replaying atomic.Bool

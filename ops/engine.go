@@ -225,6 +225,11 @@ func (en *Engine) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 		RequestID:    requestID(ctx),
 		First:        isFirst(ev),
 		StartTime:    time.Now(),
+
+		UpdatedOperationIDs: ev.UpdatedOperationIds,
+	}
+	if st := ev.InitialExecutionState; st != nil {
+		inv.Operations = st.Operations
 	}
 	if err := en.invoke(ctx, inv); err != nil {
 		return nil, err

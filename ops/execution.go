@@ -47,9 +47,10 @@ type Execution struct {
 	running int
 	ended   bool
 	fatal   error
-	idle    chan struct{} // signalled when running drops to zero
-	dead    chan struct{} // closed when the invocation ends
-	aborted chan struct{} // closed on the first fatal error
+	idle    chan struct{}       // signalled when running drops to zero
+	dead    chan struct{}       // closed when the invocation ends
+	aborted chan struct{}       // closed on the first fatal error
+	scopes  map[string]*Context // scope of each wait, callback and invoke reached (cancel.go)
 
 	// enqMu orders closed-context checks and the end of the invocation with
 	// enqueues. Lock order: enqMu before mu.
@@ -381,7 +382,7 @@ func (e *Execution) closeScope(child *Context, update checkpoint.OperationUpdate
 	e.enqMu.Lock()
 	defer e.enqMu.Unlock()
 	e.checkLive()
-	if child.parent != nil && child.parent.closedChain() {
+	if child.closedChain() { // abandoned, or inside a closed context
 		child.closed.Store(true)
 		return ErrContextClosed
 	}

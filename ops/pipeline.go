@@ -105,7 +105,7 @@ func (c *Context) run(r *run) error {
 		r.serdes = e.en.cfg.Serdes
 	}
 	r.op.ID = c.NextID()
-	r.op.ParentID = c.id
+	r.op.ParentID = c.recordID()
 	r.op.ExecutionARN = e.arn
 	if rec := e.Operation(r.op.ID); rec != nil {
 		e.visit(r.op.ID)
@@ -185,11 +185,11 @@ func logStage(next middleware.Handler) middleware.Handler {
 func serdesStage(next middleware.Handler) middleware.Handler {
 	return func(ctx context.Context, op *middleware.Operation) error {
 		err := next(ctx, op)
-		if err != nil || !op.Replaying {
+		if err != nil {
 			return err
 		}
 		r := runOf(ctx)
-		if r.rerun {
+		if !op.Replaying || r.rerun {
 			return nil
 		}
 		if d := r.kind.dest(); d != nil {
@@ -200,6 +200,26 @@ func serdesStage(next middleware.Handler) middleware.Handler {
 		}
 		return nil
 	}
+}
+
+// liveAsReplayed makes a live result equal to what a replay will return: with a
+// custom serdes (anything but the default JSON, whose round trip is the
+// identity for the values workflows return) the stored payload is decoded
+// back into the operation's result, so a serdes that transforms values
+// cannot make the live run and the replay diverge.
+func liveAsReplayed(r *run, op *middleware.Operation, payload string) error {
+	if _, isJSON := r.serdes.(serdes.JSON); isJSON {
+		return nil
+	}
+	d := r.kind.dest()
+	if d == nil {
+		return nil
+	}
+	if err := r.serdes.Deserialize(r.serdesContext(), payload, d); err != nil {
+		return asSerdesError(err, op.ID, serdes.OpDeserialize)
+	}
+	op.Result = r.kind.result()
+	return nil
 }
 
 // replayStage answers a terminal recorded operation from history.
@@ -282,7 +302,7 @@ func encodeStage(next middleware.Handler) middleware.Handler {
 			return &PayloadTooLargeError{OperationID: op.ID, Size: len(p), Limit: limit}
 		}
 		op.Payload = p
-		return nil
+		return liveAsReplayed(r, op, p)
 	}
 }
 

@@ -76,6 +76,20 @@ type stepRun[T any] struct {
 // from history when recorded, otherwise run, retried per the strategy and
 // checkpointed.
 func Step[T any](c *Context, name string, fn func(*StepContext) (T, error), o StepOptions) (T, error) {
+	if fn == nil {
+		var zero T
+		return zero, &ValidationError{Field: "step function", Message: "nil"}
+	}
+	s := newStep(c, name, fn, o)
+	if err := c.run(&s.run); err != nil {
+		var zero T
+		return zero, err
+	}
+	return s.out, nil
+}
+
+// newStep prepares a step run (StepAsync runs it on its own goroutine).
+func newStep[T any](c *Context, name string, fn func(*StepContext) (T, error), o StepOptions) *stepRun[T] {
 	s := &stepRun[T]{fn: fn, atMostOnce: o.AtMostOnce}
 	s.kind = s
 	s.op.Type = checkpoint.TypeStep
@@ -89,15 +103,7 @@ func Step[T any](c *Context, name string, fn func(*StepContext) (T, error), o St
 	if s.strategy == nil {
 		s.strategy = c.exec.en.cfg.DefaultRetry
 	}
-	if fn == nil {
-		var zero T
-		return zero, &ValidationError{Field: "step function", Message: "nil"}
-	}
-	if err := c.run(&s.run); err != nil {
-		var zero T
-		return zero, err
-	}
-	return s.out, nil
+	return s
 }
 
 func (s *stepRun[T]) result() any { return s.out }
@@ -117,6 +123,9 @@ func newStepError(r *run, obj *checkpoint.ErrorObject) *StepError {
 
 // attempt runs the body once (called at the end of the attempt chain).
 func (s *stepRun[T]) attempt(ctx context.Context, r *run) (err error) {
+	// The invocation may have ended (suspended or failed elsewhere) since
+	// the operation started: then the body must not run at all.
+	r.scope.exec.checkLive()
 	sc := &StepContext{Context: ctx, r: r, attempt: r.op.Attempt}
 	defer func() {
 		if p := recover(); p != nil {
@@ -134,6 +143,7 @@ func (s *stepRun[T]) attempt(ctx context.Context, r *run) (err error) {
 
 // execute runs attempts until one succeeds or the strategy gives up.
 func (s *stepRun[T]) execute(ctx context.Context, r *run) error {
+	r.markStarted() // an async step's starter goes on once the id is assigned
 	e := r.scope.exec
 	attempt, needStart := 1, true
 	if rec := r.rec; rec != nil {

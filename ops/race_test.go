@@ -1,5 +1,0 @@
-//go:build race
-
-package ops
-
-func init() { raceEnabled = true }

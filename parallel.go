@@ -1,0 +1,44 @@
+package durable
+
+import "github.com/lambda-durable/durable/ops"
+
+// Branch is one branch of Parallel: a function run in its own child context,
+// named Name ("" for unnamed).
+type Branch[O any] struct {
+	// Name names the branch's operation (1 to 256 printable ASCII
+	// characters, or "" for unnamed).
+	Name string
+	// Func is the branch's body.
+	Func func(ctx Context) (O, error)
+}
+
+// Branches makes unnamed branches of fns, in order.
+func Branches[O any](fns ...func(ctx Context) (O, error)) []Branch[O] {
+	out := make([]Branch[O], len(fns))
+	for i, fn := range fns {
+		out[i] = Branch[O]{Func: fn}
+	}
+	return out
+}
+
+// Parallel runs branches concurrently, each in its own child context
+// (subtype ParallelBranch) of one Parallel context named name ("" for
+// unnamed), and returns their outcomes in branch order. Concurrency,
+// completion, abandonment, replay and the large-result path are those of
+// Map; branches of different result types use O = any.
+func Parallel[O any](ctx Context, name string, branches []Branch[O], opts ...ParallelOption) (*BatchResult[O], error) {
+	var o ops.BatchOptions
+	for _, opt := range opts {
+		if opt != nil {
+			opt.applyParallel(&o)
+		}
+	}
+	bs := make([]ops.Branch[O], len(branches))
+	for i, b := range branches {
+		bs[i].Name = b.Name
+		if fn := b.Func; fn != nil {
+			bs[i].Func = func(c *ops.Context) (O, error) { return fn(wrap(c)) }
+		}
+	}
+	return ops.Parallel(ctx.engine(), name, bs, o)
+}
