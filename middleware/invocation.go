@@ -20,6 +20,13 @@ type Invocation struct {
 	First bool
 	// StartTime is when the invocation began.
 	StartTime time.Time
+	// Operations is the recorded state the invocation received (the event's
+	// first page; further pages come through the checkpoint chain's
+	// GetExecutionState calls). Read-only.
+	Operations []checkpoint.Operation
+	// UpdatedOperationIDs lists the operations the service changed while the
+	// execution was suspended (the event's UpdatedOperationIds).
+	UpdatedOperationIDs []string
 
 	// Status is the invocation's outcome: SUCCEEDED, FAILED or PENDING; empty
 	// when the invocation ends with an error for Lambda to retry (Err set).

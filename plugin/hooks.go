@@ -1,0 +1,178 @@
+package plugin
+
+import (
+	"context"
+	"time"
+
+	"github.com/lambda-durable/durable/checkpoint"
+	"github.com/lambda-durable/durable/middleware"
+)
+
+// invocationMiddleware runs the invocation hooks and places the
+// per-invocation state in the context the other chains descend from.
+func (s *set) invocationMiddleware(next middleware.InvocationHandler) middleware.InvocationHandler {
+	return func(ctx context.Context, inv *middleware.Invocation) error {
+		st := newInvocation(inv, recordedState(ctx, inv))
+		ctx = context.WithValue(ctx, stateKey{s}, st)
+		dispatch(s, ctx, HookInvocationStart, invocationStart, st.info())
+		err := next(ctx, inv)
+		end := st.info()
+		end.EndTime = time.Now()
+		end.Status, end.Err = inv.Status, inv.Err
+		if inv.Response != nil && inv.Response.Error != nil {
+			obj := *inv.Response.Error
+			end.Error = &obj
+		}
+		st.finish()
+		dispatch(s, ctx, HookInvocationEnd, invocationEnd, end)
+		return err
+	}
+}
+
+// operationMiddleware runs the operation hooks, and the attempt hooks of
+// child contexts. It only reads the descriptor.
+func (s *set) operationMiddleware(next middleware.Handler) middleware.Handler {
+	return func(ctx context.Context, op *middleware.Operation) error {
+		st := s.state(ctx)
+		if st != nil && st.over() {
+			return next(ctx, op)
+		}
+		if op.Replaying {
+			return s.replayed(ctx, st, op, next)
+		}
+		isReplay := op.Status != "" // recorded, unfinished
+		dispatch(s, ctx, HookOperationStart, operationStart, operationInfo(op, isReplay))
+		fn := op.Type == checkpoint.TypeContext
+		if fn {
+			s.attemptStart(ctx, AttemptInfo{OperationInfo: operationInfo(op, isReplay), IsReplayingChildren: isReplay})
+		}
+		err := next(ctx, op)
+		if fn {
+			s.attemptEnd(ctx, st, op, isReplay, isReplay, op.Payload, err)
+		}
+		if op.Status.Terminal() && (st == nil || st.claimEnd(op.ID)) {
+			dispatch(s, ctx, HookOperationEnd, operationEnd, operationInfo(op, isReplay).withOutcome(op.Payload, err))
+		}
+		return err
+	}
+}
+
+// replayed handles an operation that had ended before this invocation: no
+// start; an end only if the service completed it while the execution was
+// suspended (its end was never observed); the attempt hooks of a child
+// context whose function runs again over its recorded children.
+func (s *set) replayed(ctx context.Context, st *invocation, op *middleware.Operation, next middleware.Handler) error {
+	rerun := false
+	if st != nil && op.Type == checkpoint.TypeContext {
+		rec := st.record(op.ID)
+		rerun = rec != nil && rec.Status == checkpoint.StatusSucceeded && rec.ContextDetails != nil && rec.ContextDetails.ReplayChildren
+	}
+	if rerun {
+		s.attemptStart(ctx, AttemptInfo{OperationInfo: operationInfo(op, true), IsReplayingChildren: true})
+	}
+	err := next(ctx, op)
+	if rerun {
+		s.attemptEnd(ctx, st, op, true, true, "", err)
+	}
+	if st != nil && st.endedWhileSuspended(op.ID) {
+		dispatch(s, ctx, HookOperationEnd, operationEnd, operationInfo(op, true).withOutcome(op.Payload, err))
+	}
+	return err
+}
+
+// attemptMiddleware runs the attempt hooks of steps.
+func (s *set) attemptMiddleware(next middleware.Handler) middleware.Handler {
+	return func(ctx context.Context, op *middleware.Operation) error {
+		st := s.state(ctx)
+		if !s.wantAttempts || st != nil && st.over() {
+			return next(ctx, op)
+		}
+		isReplay := st != nil && st.record(op.ID) != nil
+		start := operationInfo(op, isReplay)
+		start.Status = checkpoint.StatusStarted
+		s.attemptStart(ctx, AttemptInfo{OperationInfo: start})
+		err := next(ctx, op)
+		s.attemptEnd(ctx, st, op, isReplay, false, op.Payload, err)
+		return err
+	}
+}
+
+func (s *set) attemptStart(ctx context.Context, info AttemptInfo) {
+	if s.wantAttempts {
+		dispatch(s, ctx, HookAttemptStart, attemptStart, info)
+	}
+}
+
+// attemptEnd reports a run's own outcome.
+func (s *set) attemptEnd(ctx context.Context, st *invocation, op *middleware.Operation, isReplay, children bool, payload string, err error) {
+	if !s.wantAttempts || st != nil && st.over() {
+		return
+	}
+	info := AttemptInfo{OperationInfo: operationInfo(op, isReplay).withOutcome(payload, err), IsReplayingChildren: children}
+	info.Status = checkpoint.StatusSucceeded
+	if err != nil {
+		info.Status = checkpoint.StatusFailed
+	}
+	if info.EndTime.IsZero() {
+		info.EndTime = time.Now()
+	}
+	dispatch(s, ctx, HookAttemptEnd, attemptEnd, info)
+}
+
+// checkpointMiddleware runs the operation-change hooks and keeps the known
+// operations up to date.
+func (s *set) checkpointMiddleware(next checkpoint.Client) checkpoint.Client {
+	return &changeClient{s: s, next: next}
+}
+
+type changeClient struct {
+	s    *set
+	next checkpoint.Client
+}
+
+// Checkpoint reports the response's updated operations.
+func (c *changeClient) Checkpoint(ctx context.Context, in *checkpoint.CheckpointInput) (*checkpoint.CheckpointOutput, error) {
+	out, err := c.next.Checkpoint(ctx, in)
+	if err != nil || out == nil || out.NewExecutionState == nil {
+		return out, err
+	}
+	st := c.stateFor(ctx, in.DurableExecutionArn)
+	st.setMorePages(out.NewExecutionState.NextMarker != "")
+	c.changed(ctx, st, out.NewExecutionState.Operations)
+	return out, err
+}
+
+// GetExecutionState records the page; a page that continues a checkpoint
+// response is reported as a change too.
+func (c *changeClient) GetExecutionState(ctx context.Context, in *checkpoint.StateInput) (*checkpoint.ExecutionState, error) {
+	out, err := c.next.GetExecutionState(ctx, in)
+	if err != nil || out == nil {
+		return out, err
+	}
+	st := c.stateFor(ctx, in.DurableExecutionArn)
+	if st.continuesResponse(out.NextMarker != "") {
+		c.changed(ctx, st, out.Operations)
+	} else {
+		st.merge(out.Operations)
+	}
+	return out, err
+}
+
+// stateFor returns the invocation's state, or a throwaway one when the
+// invocation middleware is not installed.
+func (c *changeClient) stateFor(ctx context.Context, arn string) *invocation {
+	if st := c.s.state(ctx); st != nil {
+		return st
+	}
+	return newInvocation(&middleware.Invocation{ExecutionARN: arn}, recorded{})
+}
+
+func (c *changeClient) changed(ctx context.Context, st *invocation, ops []checkpoint.Operation) {
+	updated := st.merge(ops)
+	if !c.s.wantChange || len(updated) == 0 || st.over() {
+		return
+	}
+	dispatch(c.s, ctx, HookOperationChange, operationChange, ChangeInfo{
+		ExecutionARN: st.arn, Updated: updated, Operations: st.snapshot(),
+	})
+}
