@@ -56,6 +56,9 @@ type Checkpointer struct {
 
 	wake chan struct{}
 	done chan struct{}
+	// stopWake unregisters the wake-up of the waiters when ctx is done
+	// (nil if ctx is never done).
+	stopWake func() bool
 
 	mu          sync.Mutex
 	cond        sync.Cond
@@ -97,6 +100,11 @@ func NewCheckpointer(ctx context.Context, cfg CheckpointerConfig) (*Checkpointer
 		ids:      make(map[string]uint8),
 	}
 	c.cond.L = &c.mu
+	if ctx.Done() != nil {
+		// One registration serves every wait whose context is done when
+		// ctx is (the engine's are), instead of one per wait.
+		c.stopWake = context.AfterFunc(ctx, c.wakeWaiters)
+	}
 	switch m := cfg.Mode.(type) {
 	case nil, Eager, *Eager:
 		c.eager = true
@@ -207,12 +215,8 @@ func (c *Checkpointer) waitLocked(ctx context.Context, target uint64) error {
 	if target > c.flushTo && c.eager {
 		c.flushTo = target
 	}
-	if ctx.Done() != nil {
-		stop := context.AfterFunc(ctx, func() {
-			c.mu.Lock()
-			c.cond.Broadcast()
-			c.mu.Unlock()
-		})
+	if done := ctx.Done(); done != nil && done != c.ctx.Done() {
+		stop := context.AfterFunc(ctx, c.wakeWaiters)
 		defer stop()
 	}
 	for c.sent < target {
@@ -227,6 +231,13 @@ func (c *Checkpointer) waitLocked(ctx context.Context, target uint64) error {
 		c.cond.Wait()
 	}
 	return nil
+}
+
+// wakeWaiters wakes every waitLocked so that it checks its context.
+func (c *Checkpointer) wakeWaiters() {
+	c.mu.Lock()
+	c.cond.Broadcast()
+	c.mu.Unlock()
 }
 
 // Err returns the error that made the Checkpointer fail, if any.
@@ -260,6 +271,9 @@ func (c *Checkpointer) Close() error {
 		c.signal()
 	}
 	<-c.done
+	if c.stopWake != nil {
+		c.stopWake()
+	}
 	return nil
 }
 
@@ -319,6 +333,10 @@ func (c *Checkpointer) loop() {
 
 // send makes one request and hands the new state to OnState.
 func (c *Checkpointer) send(token string, batch []OperationUpdate) (string, error) {
+	if token == "" {
+		// An earlier response carried no token: nothing more may be recorded.
+		return "", &Error{Operation: "CheckpointDurableExecution", Message: ErrNoToken.Error(), Err: ErrNoToken}
+	}
 	out, err := c.cfg.Client.Checkpoint(c.ctx, &CheckpointInput{
 		DurableExecutionArn: c.cfg.ExecutionARN,
 		CheckpointToken:     token,
@@ -328,7 +346,13 @@ func (c *Checkpointer) send(token string, batch []OperationUpdate) (string, erro
 		return "", err
 	}
 	if out == nil || out.CheckpointToken == "" {
-		return "", &Error{Operation: "CheckpointDurableExecution", Message: ErrNoToken.Error(), Err: ErrNoToken}
+		// The service ends an execution's recording with its EXECUTION
+		// update (always last in its request): no token is the expected
+		// answer to it. Anything else may record nothing more.
+		if len(batch) == 0 || batch[len(batch)-1].Type != TypeExecution {
+			return "", &Error{Operation: "CheckpointDurableExecution", Message: ErrNoToken.Error(), Err: ErrNoToken}
+		}
+		return "", nil
 	}
 	state := out.NewExecutionState
 	for state != nil {

@@ -245,7 +245,9 @@ func (s *Service) invocationEndedLocked(inv *invocation, out []byte, callErr err
 	case resp.Status == checkpoint.InvocationFailed:
 		res.Error = resp.Error
 		eo := resp.Error
-		if eo == nil && e.Outcome != nil && !e.Outcome.Succeeded {
+		if e.Outcome != nil && !e.Outcome.Succeeded && e.Outcome.Error != nil {
+			// The checkpointed EXECUTION FAIL is the recorded outcome; the
+			// response may carry a shortened copy of a large error.
 			eo = e.Outcome.Error
 		}
 		if eo == nil {
