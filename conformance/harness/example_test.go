@@ -15,9 +15,9 @@ func ExampleReport_WriteTable() {
 		Errs: []error{errors.New(`event 3 (StepSucceeded): Id: ${ID1} is bound to "a": expected "${ID1}", got "b"`)}})
 	_ = r.WriteTable(os.Stdout)
 	// Output:
-	// suite  passed  failed
-	// step        1       1
-	// total       1       1
+	// suite  passed  failed  known
+	// step        1       1      0
+	// total       1       1      0
 	//
 	// first mismatch of each failure:
 	//   step/1-2: event 3 (StepSucceeded): Id: ${ID1} is bound to "a": expected "${ID1}", got "b"

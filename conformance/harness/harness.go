@@ -35,6 +35,13 @@ type Outcome struct {
 	// Errs lists what failed, most telling first (status and result, then
 	// history, then logs); empty means the requirement passed.
 	Errs []error
+	// KnownFailure is the reason the requirement is listed as a known
+	// failure, or "" when it is not listed.
+	KnownFailure string
+	// Observation and Logs are what the run produced (nil when it did not
+	// get that far), for diagnosing a failure.
+	Observation *Observation
+	Logs        []map[string]any
 }
 
 // Passed reports whether the requirement passed.
@@ -70,7 +77,7 @@ func (h *Harness) Check(ctx context.Context, f spec.File) Outcome {
 		defer cancel()
 	}
 	logs := &syncBuffer{}
-	obs, err := h.Runner.Run(ctx, req, factory(Env{Logs: logs}))
+	obs, err := h.Runner.Run(ctx, req, factory, Env{Logs: logs})
 	if err != nil {
 		return fail(fmt.Errorf("run: %w", err))
 	}
@@ -78,6 +85,7 @@ func (h *Harness) Check(ctx context.Context, f spec.File) Outcome {
 	if err != nil {
 		return fail(fmt.Errorf("reading logs: %w", err))
 	}
+	out.Observation, out.Logs = obs, records
 	out.Errs = Evaluate(req, obs, records)
 	return out
 }

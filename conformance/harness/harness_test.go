@@ -63,12 +63,12 @@ type fakeRunner struct {
 	gotReq *spec.Requirement
 }
 
-func (f *fakeRunner) Run(ctx context.Context, req *spec.Requirement, dep Deployment) (*Observation, error) {
+func (f *fakeRunner) Run(ctx context.Context, req *spec.Requirement, factory Factory, env Env) (*Observation, error) {
 	f.gotReq = req
 	if f.err != nil {
 		return nil, f.err
 	}
-	out, err := dep.Handler.Invoke(ctx, req.InputJSON)
+	out, err := factory(env).Handler.Invoke(ctx, req.InputJSON)
 	if err != nil {
 		return nil, err
 	}
@@ -183,17 +183,22 @@ func TestReportTable(t *testing.T) {
 	r.Add(mk("step", "1-2"))
 	r.Add(mk("step", "1-1"))
 	r.Add(mk("wait_for_callback", "7-1", errors.New("result: ExecutionStatus: not equal")))
+	known := mk("map", "9-1", errors.New("no handler registered"))
+	known.KnownFailure = "no Map yet"
+	r.Add(known)
 	var b strings.Builder
 	if err := r.WriteTable(&b); err != nil {
 		t.Fatal(err)
 	}
-	want := `suite              passed  failed
-step                    2       1
-wait                    1       0
-wait_for_callback       0       1
-total                   3       2
+	want := `suite              passed  failed  known
+map                     0       0      1
+step                    2       1      0
+wait                    1       0      0
+wait_for_callback       0       1      0
+total                   3       2      1
 
 first mismatch of each failure:
+  map/9-1: (known: no Map yet) no handler registered
   step/1-10: event 3 (StepSucceeded): Id: not equal
   wait_for_callback/7-1: result: ExecutionStatus: not equal
 `

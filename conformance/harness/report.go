@@ -37,13 +37,14 @@ func (r *Report) Outcomes() []Outcome {
 	return out
 }
 
-// WriteTable prints one row per suite (passed, failed), a total, and then the
-// first failure of each failed requirement.
+// WriteTable prints one row per suite (passed, failed, known: failed but
+// listed as known failures), a total, and then the first failure of each
+// failed requirement.
 func (r *Report) WriteTable(w io.Writer) error {
 	outcomes := r.Outcomes()
 	type row struct {
-		suite          string
-		passed, failed int
+		suite                 string
+		passed, failed, known int
 	}
 	var rows []row
 	var total row
@@ -53,10 +54,14 @@ func (r *Report) WriteTable(w io.Writer) error {
 			rows = append(rows, row{suite: o.File.Suite})
 		}
 		cur := &rows[len(rows)-1]
-		if o.Passed() {
+		switch {
+		case o.Passed():
 			cur.passed++
 			total.passed++
-		} else {
+		case o.KnownFailure != "":
+			cur.known++
+			total.known++
+		default:
 			cur.failed++
 			total.failed++
 		}
@@ -65,15 +70,15 @@ func (r *Report) WriteTable(w io.Writer) error {
 	for _, r := range rows {
 		width = max(width, len(r.suite))
 	}
-	if _, err := fmt.Fprintf(w, "%-*s  %6s  %6s\n", width, "suite", "passed", "failed"); err != nil {
+	if _, err := fmt.Fprintf(w, "%-*s  %6s  %6s  %5s\n", width, "suite", "passed", "failed", "known"); err != nil {
 		return err
 	}
 	for _, r := range append(rows, total) {
-		if _, err := fmt.Fprintf(w, "%-*s  %6d  %6d\n", width, r.suite, r.passed, r.failed); err != nil {
+		if _, err := fmt.Fprintf(w, "%-*s  %6d  %6d  %5d\n", width, r.suite, r.passed, r.failed, r.known); err != nil {
 			return err
 		}
 	}
-	if total.failed == 0 {
+	if total.failed+total.known == 0 {
 		return nil
 	}
 	if _, err := fmt.Fprintln(w, "\nfirst mismatch of each failure:"); err != nil {
@@ -84,6 +89,9 @@ func (r *Report) WriteTable(w io.Writer) error {
 			continue
 		}
 		first := strings.SplitN(o.Errs[0].Error(), "\n", 2)[0]
+		if o.KnownFailure != "" {
+			first = "(known: " + o.KnownFailure + ") " + first
+		}
 		if _, err := fmt.Fprintf(w, "  %s/%s: %s\n", o.File.Suite, o.File.ID, first); err != nil {
 			return err
 		}

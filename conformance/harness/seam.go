@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 
+	"github.com/lambda-durable/durable"
 	"github.com/lambda-durable/durable/conformance/spec"
 )
 
@@ -18,14 +19,18 @@ type Env struct {
 	// Logs receives the run's structured logs as JSON lines (one record per
 	// line); ExpectedLogs are checked against them. It is safe for concurrent use.
 	Logs io.Writer
+	// Options are the handler options every durable function of the run is
+	// built with (before its own): the Runner sets them to reach the service
+	// under test and to log to Logs.
+	Options []durable.Option
 }
 
 // Deployment is the set of functions one requirement needs.
 type Deployment struct {
 	// Handler is the durable function under test.
 	Handler Function
-	// Targets are the functions it invokes (chained invoke), by the function
-	// name the handler passes to invoke.
+	// Targets are the durable functions it invokes (chained invoke), by the
+	// function name the handler passes to invoke.
 	Targets map[string]Function
 }
 
@@ -40,16 +45,18 @@ type Registry map[string]Factory
 // Runner runs one requirement on the system under test. It is the seam between
 // the harness and the local durable execution service.
 //
-// Run starts an execution of dep.Handler with req.InputJSON as its input
-// (asynchronously when req.Async), keeps it invoked while it is pending, fires
-// the actions of req.ActionsFor(name) when a CallbackStarted event appears
-// (each once for that callback, in order, after its Delay), runs dep.Targets
-// when the handler invokes them, waits for a terminal status (waits and
-// timeouts pass on a virtual clock where possible) and returns what happened.
+// Run builds the run's functions with factory (completing env with the
+// Options that reach the service), starts an execution of the Deployment's
+// Handler with req.InputJSON as its input (asynchronously when req.Async),
+// keeps it invoked while it is pending, fires the actions of
+// req.ActionsFor(name) when a CallbackStarted event appears (each once for
+// that callback, in order, after its Delay), runs the Targets when the
+// handler invokes them, waits for a terminal status (waits and timeouts pass
+// on a virtual clock where possible) and returns what happened.
 // An error means the run itself broke (the service, a timeout); it fails the
 // requirement like a mismatch does.
 type Runner interface {
-	Run(ctx context.Context, req *spec.Requirement, dep Deployment) (*Observation, error)
+	Run(ctx context.Context, req *spec.Requirement, factory Factory, env Env) (*Observation, error)
 }
 
 // Observation is what one run produced.

@@ -1,0 +1,19 @@
+package handlers
+
+import (
+	"fmt"
+
+	"github.com/lambda-durable/durable"
+)
+
+// map9_13: each iteration is named after its item.
+func map9_13(ctx durable.Context, numbers []int) ([]int, error) {
+	r, err := durable.Map(ctx, "named-items", numbers,
+		func(_ durable.Context, _ int, n int) (int, error) { return 10 * n, nil },
+		durable.WithMaxConcurrency(1),
+		durable.WithItemNamer(func(_ int, n int) string { return fmt.Sprintf("item-%d", n) }))
+	if err != nil {
+		return nil, err
+	}
+	return r.Results(), nil
+}

@@ -1,0 +1,15 @@
+package handlers
+
+import (
+	"time"
+
+	"github.com/lambda-durable/durable"
+)
+
+// waitForCondition6_5: a counter from 0 is polled every 2 s exactly until it
+// reaches the input.
+func waitForCondition6_5(ctx durable.Context, threshold int) (int, error) {
+	return durable.WaitForCondition(ctx, "", func(_ durable.StepContext, n int) (int, error) {
+		return n + 1, nil
+	}, durable.WaitUntil(func(n int) bool { return n >= threshold }).FixedDelay(2*time.Second))
+}
