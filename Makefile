@@ -16,6 +16,10 @@ vet:
 demo:
 	go run ./examples/demo
 
-## bench: run the benchmark suite.
+## bench: run the benchmark suite (internal/benchmarks, see
+## docs/performance.md, plus the packages' micro-benchmarks). BENCH selects
+## benchmarks by regexp, COUNT repeats them: make bench BENCH=W2 COUNT=5
+BENCH ?= .
+COUNT ?= 1
 bench:
-	go test -run '^$$' -bench . -benchmem ./...
+	go test -run '^$$' -bench '$(BENCH)' -benchmem -count $(COUNT) ./...

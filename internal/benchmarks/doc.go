@@ -1,0 +1,16 @@
+// Package benchmarks holds the SDK's performance suite (issue 7): Go
+// benchmarks of the operation pipeline, replay, checkpoint modes,
+// middleware, logging and payload sizes, and end-to-end workloads (W2-W5)
+// run through the in-process local service.
+//
+// The package has no API: everything lives in its _test.go files. Run the
+// suite with
+//
+//	make bench
+//	go test -run '^$' -bench . -benchmem ./internal/benchmarks
+//
+// and see docs/performance.md for the numbers, the budgets and how to read
+// them. The normal test run executes every benchmark once (TestSmoke), so
+// the suite keeps compiling and its correctness checks keep passing; it
+// asserts no timings.
+package benchmarks
