@@ -3,6 +3,8 @@ package checkpoint
 import (
 	"context"
 	"errors"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -34,5 +36,26 @@ func TestWaitersWakeWhenTheirContextEnds(t *testing.T) {
 		close(c.block)
 		cp.Close()
 		cancel()
+	}
+}
+
+// In a long request too, a STEP's START and SUCCEED may travel together
+// while a second update of any other id starts the next request.
+func TestLongRequestsKeepOneUpdatePerID(t *testing.T) {
+	c := &recClient{}
+	cp, _ := newCP(t, c, Optimistic{})
+	var want []string
+	for i := range 10 {
+		id := "w" + strconv.Itoa(i)
+		_ = cp.Enqueue(OperationUpdate{Id: id, Type: TypeWait, Action: ActionStart})
+		want = append(want, id+"S")
+	}
+	_ = cp.Enqueue(step("s", ActionStart), step("s", ActionSucceed),
+		OperationUpdate{Id: "w3", Type: TypeWait, Action: ActionCancel}, step("x", ActionStart), step("s", ActionStart))
+	if err := cp.Sync(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(c.requests()); got != strings.Join(want, ",")+",sS,sS | w3C,xS,sS" {
+		t.Fatal(got)
 	}
 }
