@@ -105,7 +105,7 @@ func (s *Service) GetState(ctx context.Context, in *checkpoint.StateInput) (*che
 	if err := s.callHook(ctx, "GetDurableExecutionState", in.DurableExecutionArn); err != nil {
 		return nil, err
 	}
-	n, err := pageSize(in.MaxItems)
+	n, pos, err := page("state", in.MaxItems, in.Marker)
 	if err != nil {
 		return nil, err
 	}
@@ -116,10 +116,6 @@ func (s *Service) GetState(ctx context.Context, in *checkpoint.StateInput) (*che
 		return nil, err
 	}
 	if err := s.checkTokenLocked(e, in.CheckpointToken, false); err != nil {
-		return nil, err
-	}
-	pos, err := decodeMarker("state", in.Marker)
-	if err != nil {
 		return nil, err
 	}
 	ops, next := s.statePageLocked(e, pos, n)

@@ -53,11 +53,7 @@ func (s *Service) GetHistory(ctx context.Context, in *GetHistoryInput) (*GetHist
 	if err := s.callHook(ctx, "GetDurableExecutionHistory", in.DurableExecutionArn); err != nil {
 		return nil, err
 	}
-	n, err := pageSize(in.MaxItems)
-	if err != nil {
-		return nil, err
-	}
-	pos, err := decodeMarker("history", in.Marker)
+	n, pos, err := page("history", in.MaxItems, in.Marker)
 	if err != nil {
 		return nil, err
 	}
@@ -92,11 +88,7 @@ func (s *Service) ListExecutions(ctx context.Context, in *ListExecutionsInput) (
 	if err := s.callHook(ctx, "ListDurableExecutionsByFunction", in.FunctionName); err != nil {
 		return nil, err
 	}
-	n, err := pageSize(in.MaxItems)
-	if err != nil {
-		return nil, err
-	}
-	pos, err := decodeMarker("list", in.Marker)
+	n, pos, err := page("list", in.MaxItems, in.Marker)
 	if err != nil {
 		return nil, err
 	}

@@ -55,6 +55,18 @@ func decodeMarker(kind, marker string) (int, error) {
 	return n, nil
 }
 
+// page validates a paged request's MaxItems and Marker (of the given kind)
+// and returns the page size and the starting position.
+func page(kind string, maxItems int, marker string) (n, pos int, err error) {
+	if n, err = pageSize(maxItems); err != nil {
+		return 0, 0, err
+	}
+	if pos, err = decodeMarker(kind, marker); err != nil {
+		return 0, 0, err
+	}
+	return n, pos, nil
+}
+
 // pageSize validates MaxItems (0 means 100, at most 1000).
 func pageSize(n int) (int, error) {
 	switch {
