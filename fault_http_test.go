@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -68,6 +69,7 @@ func runOverHTTP(t *testing.T, inj *faultinject.Injector) *httpRun {
 	}
 	defer srv.Close()
 	client := httpapi.LambdaClient(srv.URL(), func(o *lambda.Options) {
+		o.HTTPClient = &http.Client{Transport: inj.Transport(http.DefaultTransport.(*http.Transport).Clone())}
 		o.Retryer = awsretry.NewStandard(func(so *awsretry.StandardOptions) {
 			so.MaxAttempts = 3
 			so.RateLimiter = ratelimit.None
@@ -76,7 +78,7 @@ func runOverHTTP(t *testing.T, inj *faultinject.Injector) *httpRun {
 	})
 	p := newFaultProbe()
 	h := durable.NewHandler(httpFaultWorkflow(p), durable.WithLambdaClient(client), durable.WithLogHandler(discard{}))
-	if err := svc.RegisterFunction("wf", h, local.WithoutContextClient()); err != nil {
+	if err := svc.RegisterFunction("wf", inj.Function(h), local.WithoutContextClient()); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -118,8 +120,12 @@ func runOverHTTP(t *testing.T, inj *faultinject.Injector) *httpRun {
 // invocation then ends with an error and the next one resumes; injected
 // once, the retryer absorbs them. A response lost after the service applied
 // the request is retried by the AWS client with the same client token and
-// answered identically, so nothing fails. Terminal faults end the execution
-// FAILED with the service's error code.
+// answered identically, so nothing fails. A request that times out on the
+// client (its deadline passes before any answer; the service never sees it)
+// is retried the same way. A crash kills the invocation before the service
+// sees the request, or after it applied it: the service records a runtime
+// exit and invokes again. Terminal faults end the execution FAILED with the
+// service's error code.
 func TestFaultOverHTTP(t *testing.T) {
 	ref := runOverHTTP(t, faultinject.New())
 	if ref.status != local.ExecutionSucceeded || ref.failures != 0 {
@@ -134,6 +140,10 @@ func TestFaultOverHTTP(t *testing.T) {
 		{faultinject.Throttle, 3, "", 1},
 		{faultinject.ServerError, 3, "", 1},
 		{faultinject.NetworkReset, 3, "", 1},
+		{faultinject.Timeout, 3, "", 1},
+		{faultinject.Timeout, 1, "", 0}, // absorbed by the AWS client's retryer
+		{faultinject.Crash, 1, "", 1},
+		{faultinject.CrashAfterApply, 1, "", 1},
 		{faultinject.StaleToken, 1, "", 1},
 		{faultinject.Throttle, 1, "", 0}, // absorbed by the AWS client's retryer
 		{faultinject.LostResponse, 1, "", 0},
@@ -154,6 +164,9 @@ func TestFaultOverHTTP(t *testing.T) {
 				err = checkIdempotentRetry(inj.Traffic())
 			}
 			if err == nil {
+				err = checkHTTPCrashes(inj, tc.kind)
+			}
+			if err == nil {
 				err = inj.Err()
 			}
 			tally.add(inj.Injected(), err == nil)
@@ -163,6 +176,19 @@ func TestFaultOverHTTP(t *testing.T) {
 		}
 	}
 	tally.log(t)
+}
+
+// checkHTTPCrashes checks that a crash fault killed exactly one
+// invocation and that no other fault killed any.
+func checkHTTPCrashes(inj *faultinject.Injector, k faultinject.Kind) error {
+	want := 0
+	if k == faultinject.Crash || k == faultinject.CrashAfterApply {
+		want = 1
+	}
+	if n := inj.Crashes(); n != want {
+		return fmt.Errorf("%d crashed invocations, want %d", n, want)
+	}
+	return nil
 }
 
 func checkHTTPRun(ref, got *httpRun, terminal string, failures int) error {

@@ -35,9 +35,14 @@ func Kill(ctx context.Context) bool {
 	if !ok {
 		return false
 	}
+	ks.kill()
+	return true
+}
+
+// kill marks the invocation dead and cancels its context.
+func (ks *killSwitch) kill() {
 	ks.dead.Store(true)
 	ks.cancel()
-	return true
 }
 
 // Killed reports whether the invocation of ctx was killed.
@@ -78,7 +83,8 @@ func deadCall(ctx context.Context, op string) error {
 }
 
 // Function wraps fn so that each invocation can be killed (Kill, or the
-// Crash faults). A killed invocation's response and error are dropped: the
+// Crash faults, in-process or over HTTP, where the request's execution ARN
+// names the invocation to kill). A killed invocation's response and error are dropped: the
 // service sees a runtime exit (local.ErrRuntimeExit), records the crashed
 // invocation and invokes the function again. Function waits for fn to
 // return, so a killed handler that ignores its context hangs the test
@@ -88,7 +94,9 @@ func (in *Injector) Function(fn local.Function) local.Function {
 		ctx, cancel := context.WithCancel(ctx)
 		defer cancel()
 		ks := &killSwitch{cancel: cancel, returned: make(chan struct{})}
+		unregister := in.register(payload, ks)
 		out, err := fn.Invoke(context.WithValue(ctx, killKey{}, ks), payload)
+		unregister()
 		close(ks.returned)
 		if ks.dead.Load() {
 			in.mu.Lock()

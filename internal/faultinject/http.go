@@ -3,7 +3,6 @@ package faultinject
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -39,8 +38,11 @@ func (in *Injector) Traffic() []Exchange {
 // LostResponse and LostResponseRetried let the service answer and drop the
 // connection instead of sending the answer (the AWS client's retryer then
 // resends the request with the same client token), NoToken removes the
-// CheckpointToken from the answer. Timeout and the crashes cannot be
-// injected here (they are recorded as problems, see Err).
+// CheckpointToken from the answer. Timeout makes the request time out on
+// the client before the service sees it (the client must use Transport).
+// Crash kills the invocation of the request's execution before the service
+// sees the request, CrashAfterApply once the service has applied it (the
+// function must be wrapped by Function); the connection is then dropped.
 //
 // Only CheckpointDurableExecution and GetDurableExecutionState requests are
 // counted; the others pass through.
@@ -69,14 +71,11 @@ func (in *Injector) HTTP(next http.Handler) http.Handler {
 				in.record(op, body, nil, k)
 				return
 			}
-			switch k {
-			case NetworkReset:
+			if k == NetworkReset || in.wireFault(w, r, k) {
 				in.record(op, body, nil, k)
-				hangUp(w)
-				return
-			case Timeout, Crash, CrashAfterApply:
-				in.problem(fmt.Errorf("faultinject: %s cannot be injected over HTTP", k))
-				writeAPIError(w, http.StatusInternalServerError, "ServiceException", "faultinject: unsupported fault "+k.String(), 0)
+				if k == NetworkReset {
+					hangUp(w)
+				}
 				return
 			}
 		}
@@ -86,6 +85,12 @@ func (in *Injector) HTTP(next http.Handler) http.Handler {
 		answer := rec.Body.Bytes()
 		in.record(op, body, &recorded{status: res.StatusCode, body: answer}, k)
 		switch {
+		case faulty && k == CrashAfterApply:
+			if err := in.crash(r, k); err != nil {
+				in.problem(err)
+			}
+			hangUp(w)
+			return
 		case faulty && (k == LostResponse || k == LostResponseRetried):
 			hangUp(w)
 			return
