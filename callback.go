@@ -120,6 +120,21 @@ func CreateCallback[T any](ctx Context, name string, opts ...CallbackOption) (*C
 // WithCallbackTimeout, WithHeartbeatTimeout, WithSerdes,
 // WithSubmitterOptions.
 func WaitForCallback[T any](ctx Context, name string, submitter func(sc StepContext, callbackID string) error, opts ...WaitForCallbackOption) (T, error) {
+	submit, o := waitForCallbackArgs(submitter, opts)
+	return ops.WaitForCallback[T](ctx.engine(), name, submit, o)
+}
+
+// WaitForCallbackAsync is WaitForCallback on its own goroutine: it returns
+// once the wait-for-callback context has started (the submitter may not
+// have run yet), and the future's Get returns what WaitForCallback would.
+// Cancel gives the whole operation up: its callback is closed with CANCEL
+// and Get returns a *CallbackError matching ErrCancelled.
+func WaitForCallbackAsync[T any](ctx Context, name string, submitter func(sc StepContext, callbackID string) error, opts ...WaitForCallbackOption) *Future[T] {
+	submit, o := waitForCallbackArgs(submitter, opts)
+	return &Future[T]{h: ops.WaitForCallbackAsync[T](ctx.engine(), name, submit, o)}
+}
+
+func waitForCallbackArgs(submitter func(StepContext, string) error, opts []WaitForCallbackOption) (func(*ops.StepContext, string) error, ops.WaitForCallbackOptions) {
 	var o ops.WaitForCallbackOptions
 	for _, opt := range opts {
 		if opt != nil {
@@ -130,5 +145,5 @@ func WaitForCallback[T any](ctx Context, name string, submitter func(sc StepCont
 	if submitter != nil {
 		submit = func(sc *ops.StepContext, id string) error { return submitter(sc, id) }
 	}
-	return ops.WaitForCallback[T](ctx.engine(), name, submit, o)
+	return submit, o
 }

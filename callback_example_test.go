@@ -103,3 +103,34 @@ func ExampleWaitForCallback() {
 	// RUNNING
 	// SUCCEEDED 1200 approved by alice
 }
+
+// WaitForCallbackAsync bounds an approval by a durable timeout: whichever
+// ends first wins the Race, and the loser is cancelled.
+func ExampleWaitForCallbackAsync() {
+	workflow := func(ctx durable.Context, _ any) (string, error) {
+		approval := durable.WaitForCallbackAsync[string](ctx, "approval",
+			func(sc durable.StepContext, callbackID string) error {
+				return nil // hand callbackID to the approver here
+			})
+		timeout := durable.WaitAsync(ctx, "approval-timeout", time.Hour)
+		winner, v, err := durable.Race(ctx, "approval-or-timeout", approval.Untyped(), timeout.Untyped())
+		if err != nil {
+			return "", err
+		}
+		if winner == 1 {
+			_, err := approval.Get()
+			return fmt.Sprintf("timed out (approval cancelled: %v)", errors.Is(err, durable.ErrCancelled)), nil
+		}
+		return fmt.Sprint("approved: ", v), nil
+	}
+	r := durabletest.New(durable.NewHandler(workflow, durable.WithLogHandler(slog.DiscardHandler)))
+	defer r.Close()
+	ctx := context.Background()
+	_, _ = r.Run(ctx, nil) // the callback is open: time stands still
+	r.Advance(time.Hour)
+	res, _ := r.Resume(ctx)
+	var out string
+	_ = res.Decode(&out)
+	fmt.Println(res.Status, out)
+	// Output: SUCCEEDED timed out (approval cancelled: true)
+}

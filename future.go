@@ -8,7 +8,7 @@ import (
 
 // Future is a durable operation running on its own goroutine while the
 // workflow goes on: StepAsync, RunInChildContextAsync, WaitAsync,
-// InvokeAsync, CallbackFuture. Get waits for its outcome (the invocation
+// InvokeAsync, WaitForCallbackAsync, WaitForConditionAsync, CallbackFuture. Get waits for its outcome (the invocation
 // suspends meanwhile if nothing else can progress, and a later invocation
 // resumes there). The combinators All, AllSettled, Race and Any wait on
 // several futures and record their decision durably.
@@ -37,10 +37,12 @@ func (f *Future[T]) OperationID() string { return f.h.OperationID() }
 //   - a child context refuses every further update, its open waits,
 //     callbacks and invokes are cancelled and it is recorded FAILED; Get
 //     returns a *ChildContextError matching ErrCancelled;
-//   - a step cannot be cancelled: it runs to its outcome and Cancel returns
-//     false.
+//   - a step or wait-for-condition cannot be cancelled: it runs to its
+//     outcome and Cancel returns false.
 //
-// A replay sees the cancelled outcome.
+// A replay sees the cancelled outcome. An operation that completed at the
+// service before the CANCEL arrived keeps its real outcome: Cancel returns
+// false and Get returns that outcome, as a replay will.
 func (f *Future[T]) Cancel() bool { return f.h.Cancel() }
 
 // Untyped returns a future of the same operation whose value is an any, so

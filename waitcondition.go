@@ -148,19 +148,36 @@ func (b WaitStrategyBuilder[S]) applyCondition(c *conditionConfig[S]) {
 //		durable.WaitUntil(func(j Job) bool { return j.Done }).MaxAttempts(20),
 //		durable.WithInitialState(Job{ID: id}))
 func WaitForCondition[S any](ctx Context, name string, check func(sc StepContext, state S) (S, error), opts ...ConditionOption[S]) (S, error) {
+	fn, o, err := conditionArgs(check, opts)
+	if err != nil {
+		var zero S
+		return zero, err
+	}
+	return ops.WaitForCondition(ctx.engine(), name, fn, o)
+}
+
+// WaitForConditionAsync is WaitForCondition on its own goroutine: it returns
+// once the operation has its id, and the future's Get returns what
+// WaitForCondition would. Like a step, it cannot be cancelled (Cancel
+// returns false); race it against a WaitAsync to bound it by time.
+func WaitForConditionAsync[S any](ctx Context, name string, check func(sc StepContext, state S) (S, error), opts ...ConditionOption[S]) *Future[S] {
+	fn, o, err := conditionArgs(check, opts)
+	if err != nil {
+		return &Future[S]{h: ops.FailedHandle[S](ctx.engine(), err)}
+	}
+	return &Future[S]{h: ops.WaitForConditionAsync(ctx.engine(), name, fn, o)}
+}
+
+func conditionArgs[S any](check func(StepContext, S) (S, error), opts []ConditionOption[S]) (func(*ops.StepContext, S) (S, error), ops.ConditionOptions[S], error) {
 	var c conditionConfig[S]
 	for _, opt := range opts {
 		if opt != nil {
 			opt.applyCondition(&c)
 		}
 	}
-	if c.err != nil {
-		var zero S
-		return zero, c.err
-	}
 	var fn func(*ops.StepContext, S) (S, error)
 	if check != nil {
 		fn = func(sc *ops.StepContext, s S) (S, error) { return check(sc, s) }
 	}
-	return ops.WaitForCondition(ctx.engine(), name, fn, c.ConditionOptions)
+	return fn, c.ConditionOptions, c.err
 }

@@ -62,3 +62,22 @@ func ExampleWaitUntil() {
 	// false 0s durable: the condition was not met after 3 checks
 	// false
 }
+
+// WaitForConditionAsync polls on its own goroutine; here two polls run side
+// by side and All collects both final states.
+func ExampleWaitForConditionAsync() {
+	count := func(_ durable.StepContext, n int) (int, error) { return n + 1, nil }
+	workflow := func(ctx durable.Context, _ any) ([]int, error) {
+		a := durable.WaitForConditionAsync(ctx, "export-a", count,
+			durable.WaitUntil(func(n int) bool { return n >= 3 }).FixedDelay(durable.Seconds(10)))
+		b := durable.WaitForConditionAsync(ctx, "export-b", count,
+			durable.WaitUntil(func(n int) bool { return n >= 2 }).FixedDelay(durable.Seconds(30)))
+		return durable.All(ctx, "both-exports", a, b)
+	}
+	r := durabletest.New(durable.NewHandler(workflow, durable.WithLogHandler(slog.DiscardHandler)))
+	defer r.Close()
+	start := r.Now()
+	res, _ := r.Run(context.Background(), nil)
+	fmt.Println(res.Status, res.Result, "after", r.Now().Sub(start))
+	// Output: SUCCEEDED [3,2] after 30s
+}

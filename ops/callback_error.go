@@ -124,7 +124,7 @@ func callbackFailureOf(id, name string, obj checkpoint.ErrorObject) error {
 	switch obj.ErrorType {
 	case ErrorTypeCallbackTimeout, ErrorTypeCallbackHeartbeat:
 		return callbackFailure(id, name, "", checkpoint.StatusTimedOut, &obj)
-	case ErrorTypeCallbackCancelled:
+	case ErrorTypeCallbackCancelled, CancelledErrorType: // the callback, or the whole context, cancelled
 		return callbackFailure(id, name, "", checkpoint.StatusCancelled, &obj)
 	}
 	return callbackFailure(id, name, "", checkpoint.StatusFailed, &obj)

@@ -40,8 +40,9 @@ func (e *Execution) noteScope(id string, c *Context) {
 // callback or chained invoke that is still started, so the execution no
 // longer waits for it. The code blocked on it resumes at once with its
 // cancelled outcome (ErrWaitCancelled, or an error matching ErrCancelled);
-// a replay sees it CANCELLED. It reports whether a CANCEL was queued;
-// cancelling an operation that has ended, or twice, does nothing.
+// a replay sees it CANCELLED. It reports whether the service accepted a
+// CANCEL; cancelling an operation that has ended (even one that completed
+// at the service just before the CANCEL arrived), or twice, does nothing.
 //
 // It must be called from a goroutine running durable code (the workflow or
 // one started with Go).
@@ -99,10 +100,20 @@ func (e *Execution) descendsLocked(op *checkpoint.Operation, ctxID string) bool 
 	return false
 }
 
-// cancelWhere queues a CANCEL for every cancellable operation that match
-// accepts, applies the cancellation to the local state at once (which wakes
-// the goroutines waiting on them and keeps a second CANCEL from being sent)
-// and commits. It returns the number of operations cancelled.
+// cancelWhere closes with CANCEL every cancellable operation that match
+// accepts and returns the number of operations cancelled.
+//
+// The CANCELs travel in a request of their own, after everything queued is
+// durable, and are applied to the local state (waking the goroutines
+// waiting on them) only once the service has accepted them. An operation may
+// complete at the service after the state the SDK acted on (a callback
+// answered, a wait or invoke done): the service then rejects the whole
+// request. That rejection is harmless: the state is refreshed, the
+// operations that are no longer STARTED keep their real outcome (as a replay
+// will see it) and the others are cancelled again. Only a rejection that the
+// refreshed state does not explain fails the invocation. enqMu is held
+// throughout, so cancellations never overlap and no update of user code is
+// queued meanwhile.
 func (e *Execution) cancelWhere(match func(*checkpoint.Operation) bool) int {
 	e.checkLive()
 	// Make every START queued so far durable, so that the recorded state
@@ -111,6 +122,34 @@ func (e *Execution) cancelWhere(match func(*checkpoint.Operation) bool) int {
 	e.sync(e.ctx)
 
 	e.enqMu.Lock()
+	defer e.enqMu.Unlock()
+	e.checkLive()
+	targets := e.cancelTargets(match)
+	for len(targets) > 0 {
+		err := e.cp.SendCancels(e.ctx, cancelUpdates(targets))
+		if err == nil {
+			e.markCancelled(targets)
+			return len(targets)
+		}
+		if !errors.Is(err, checkpoint.ErrCancelRejected) {
+			e.checkpointFailed(err)
+		}
+		if rerr := e.cp.Refresh(e.ctx); rerr != nil {
+			e.checkpointFailed(rerr)
+		}
+		still := e.cancelTargets(match)
+		if len(still) >= len(targets) {
+			// No target has completed: the rejection is not the race.
+			e.checkpointFailed(err)
+		}
+		targets = still
+	}
+	return 0
+}
+
+// cancelTargets returns the cancellable operations that match accepts,
+// sorted by id.
+func (e *Execution) cancelTargets(match func(*checkpoint.Operation) bool) []checkpoint.Operation {
 	e.mu.Lock()
 	var targets []checkpoint.Operation
 	for _, op := range e.ops {
@@ -119,40 +158,43 @@ func (e *Execution) cancelWhere(match func(*checkpoint.Operation) bool) int {
 		}
 	}
 	e.mu.Unlock()
-	if len(targets) == 0 {
-		e.enqMu.Unlock()
-		return 0
-	}
-	slices.SortFunc(targets, func(a, b checkpoint.Operation) int {
-		switch {
-		case a.Id < b.Id:
-			return -1
-		case a.Id > b.Id:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(targets, func(a, b checkpoint.Operation) int { return strings.Compare(a.Id, b.Id) })
+	return targets
+}
+
+// cancelUpdates returns the CANCEL updates of targets.
+func cancelUpdates(targets []checkpoint.Operation) []checkpoint.OperationUpdate {
 	updates := make([]checkpoint.OperationUpdate, len(targets))
-	now := checkpoint.At(time.Now())
 	for i := range targets {
 		op := &targets[i]
+		// The context of the operations may be closed already (an
+		// abandoned branch): CANCEL bypasses the closed-context check on
+		// purpose.
 		updates[i] = checkpoint.OperationUpdate{
 			Id: op.Id, ParentId: op.ParentId, Name: op.Name,
 			Type: op.Type, SubType: op.SubType, Action: checkpoint.ActionCancel,
 		}
+	}
+	return updates
+}
+
+// markCancelled records the accepted cancellation of targets in the local
+// state, for those the service's response has not already shown cancelled,
+// and wakes the goroutines waiting on them.
+func (e *Execution) markCancelled(targets []checkpoint.Operation) {
+	now := checkpoint.At(time.Now())
+	var changed []checkpoint.Operation
+	e.mu.Lock()
+	for _, op := range targets {
+		if cur := e.ops[op.Id]; cur != nil && cur.Status != checkpoint.StatusStarted {
+			continue
+		}
 		op.Status = checkpoint.StatusCancelled
 		op.EndTimestamp = now
+		changed = append(changed, op)
 	}
-	// The context of the operations may be closed already (an abandoned
-	// branch): CANCEL bypasses the closed-context check on purpose.
-	err := e.cp.Enqueue(updates...)
-	if err == nil {
-		e.onState(&checkpoint.ExecutionState{Operations: targets})
+	e.mu.Unlock()
+	if len(changed) > 0 {
+		e.onState(&checkpoint.ExecutionState{Operations: changed})
 	}
-	e.enqMu.Unlock()
-	if err != nil {
-		e.checkpointFailed(err)
-	}
-	e.commit(e.ctx)
-	return len(targets)
 }

@@ -165,3 +165,7 @@ func (h *ChildAsync[T]) Cancel() bool {
 // Handle returns the callback's outcome as a handle, for the combinators
 // (Result and the handle's Wait return the same outcome).
 func (cb *Callback[T]) Handle() Handle[T] { return cb.async }
+
+// FailedHandle returns a handle of c's invocation that has already ended
+// with err (an invalid call detected before the operation started).
+func FailedHandle[T any](c *Context, err error) Handle[T] { return failedAsync[T](c.exec, err) }

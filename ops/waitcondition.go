@@ -96,12 +96,35 @@ type conditionRun[S any] struct {
 // result. An error from check or from the strategy fails the operation (no
 // retry) with a *StepError, equal on replay.
 func WaitForCondition[S any](c *Context, name string, check func(*StepContext, S) (S, error), o ConditionOptions[S]) (S, error) {
-	var zero S
+	k, err := newCondition(name, check, o)
+	if err != nil {
+		var zero S
+		return zero, err
+	}
+	if err := c.run(&k.run); err != nil {
+		var zero S
+		return zero, err
+	}
+	return k.out, nil
+}
+
+// WaitForConditionAsync is WaitForCondition on its own goroutine: it returns
+// once the operation's id is assigned, and the handle's Wait returns what
+// WaitForCondition would. Like a step it cannot be cancelled.
+func WaitForConditionAsync[S any](c *Context, name string, check func(*StepContext, S) (S, error), o ConditionOptions[S]) *Async[S] {
+	k, err := newCondition(name, check, o)
+	if err != nil {
+		return failedAsync[S](c.exec, err)
+	}
+	return goRun(c, &k.run, func() S { return k.out }, nil)
+}
+
+func newCondition[S any](name string, check func(*StepContext, S) (S, error), o ConditionOptions[S]) (*conditionRun[S], error) {
 	switch {
 	case check == nil:
-		return zero, &ValidationError{Field: "check function", Message: "nil"}
+		return nil, &ValidationError{Field: "check function", Message: "nil"}
 	case o.Strategy == nil:
-		return zero, &ValidationError{Field: "wait strategy", Message: "nil"}
+		return nil, &ValidationError{Field: "wait strategy", Message: "nil"}
 	}
 	k := &conditionRun[S]{strategy: o.Strategy, state: o.Initial}
 	k.fn = func(sc *StepContext) (S, error) { return check(sc, k.state) }
@@ -110,10 +133,7 @@ func WaitForCondition[S any](c *Context, name string, check func(*StepContext, S
 	k.op.SubType = checkpoint.SubTypeWaitForCondition
 	k.op.Name = name
 	k.serdes = o.Serdes
-	if err := c.run(&k.run); err != nil {
-		return zero, err
-	}
-	return k.out, nil
+	return k, nil
 }
 
 // decide asks the strategy, turning a panic into an error decision.
@@ -127,6 +147,7 @@ func (k *conditionRun[S]) decide(attempt int) (d WaitDecision) {
 }
 
 func (k *conditionRun[S]) execute(ctx context.Context, r *run) error {
+	r.markStarted() // an async starter goes on once the id is assigned
 	e := r.scope.exec
 	attempt, needStart := 1, true
 	if rec := r.rec; rec != nil {
