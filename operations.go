@@ -17,18 +17,28 @@ import (
 // By default a step is at-least-once per retry (an attempt interrupted by a
 // crash runs again); AtMostOncePerRetry changes that.
 func Step[T any](ctx Context, name string, fn func(StepContext) (T, error), opts ...StepOption) (T, error) {
-	body, o := stepArgs(fn, opts)
-	return ops.Step(ctx.engine(), name, body, o)
+	var o ops.StepOptions
+	if len(opts) > 0 {
+		o = stepOptions(opts)
+	}
+	return ops.StepFunc(ctx.engine(), name, fn, o)
 }
 
-// stepArgs adapts a step's body and options to the engine's.
-func stepArgs[T any](fn func(StepContext) (T, error), opts []StepOption) (func(*ops.StepContext) (T, error), ops.StepOptions) {
+// stepOptions applies a step's options (apart from Step so that, without
+// options, no options value escapes to the heap).
+func stepOptions(opts []StepOption) ops.StepOptions {
 	var o ops.StepOptions
 	for _, opt := range opts {
 		if opt != nil {
 			opt.applyStep(&o)
 		}
 	}
+	return o
+}
+
+// stepArgs adapts a step's body and options to the engine's.
+func stepArgs[T any](fn func(StepContext) (T, error), opts []StepOption) (func(*ops.StepContext) (T, error), ops.StepOptions) {
+	o := stepOptions(opts)
 	var body func(*ops.StepContext) (T, error)
 	if fn != nil {
 		body = func(sc *ops.StepContext) (T, error) { return fn(sc) }

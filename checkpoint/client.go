@@ -7,7 +7,9 @@ import "context"
 // implementation; the local service offers an in-process one for tests.
 //
 // Implementations return errors that wrap *Error so callers can classify
-// them with IsRetryable.
+// them with IsRetryable. What a call returns belongs to the caller: an
+// implementation must not reuse or modify it afterwards (the engine keeps
+// pointers into returned operations).
 type Client interface {
 	// Checkpoint records updates (CheckpointDurableExecution). An empty
 	// Updates list is a poll: it rotates the token and returns what changed.

@@ -1,6 +1,7 @@
 package local
 
 import (
+	"slices"
 	"time"
 
 	"github.com/lambda-durable/durable/checkpoint"
@@ -90,6 +91,7 @@ func (b *batch) apply(updates []checkpoint.OperationUpdate) error {
 	if len(updates) > lim.MaxUpdatesPerRequest {
 		return invalidf("the request has %d updates; the limit is %d", len(updates), lim.MaxUpdatesPerRequest)
 	}
+	b.events = make([]Event, 0, len(updates)) // about one event per update
 	for i := range updates {
 		if err := b.applyOne(i, &updates[i], i == len(updates)-1); err != nil {
 			return err
@@ -526,6 +528,7 @@ func (b *batch) commit() {
 		e.Meta[id] = m
 	}
 	e.Outcome = b.outcome
+	e.Events = slices.Grow(e.Events, len(b.events))
 	for _, ev := range b.events {
 		e.addEvent(ev)
 	}

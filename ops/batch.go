@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/lambda-durable/durable/checkpoint"
 	"github.com/lambda-durable/durable/serdes"
@@ -178,26 +180,29 @@ func (b *batchRun[O]) runItems(scope *Context) BatchResult[O] {
 	res := BatchResult[O]{Items: make([]BatchItem[O], 0, n)}
 	p := BatchProgress{Total: n}
 	reason := b.o.Completion.decide(p)
-	var running []*item[O]
+	// The running items by their done event; the watcher reports the items
+	// that finished, so each wake-up costs what finished, not what runs.
+	running := make(map[*Event]*item[O], min(limit, n))
+	w := e.newWatcher()
+	var done []*item[O]
 	next := 0
 	for reason == "" {
 		for next < n && len(running) < limit {
-			running = append(running, b.start(scope, next))
+			it := b.start(scope, next)
+			running[it.done] = it
+			w.watch(it.done)
 			res.Items = append(res.Items, BatchItem[O]{Index: next, Name: b.names[next], Status: ItemStarted})
 			next++
 			p.Started++
 		}
-		evs := make([]*Event, len(running))
-		for i, it := range running {
-			evs[i] = it.done
+		done = done[:0]
+		for _, ev := range w.wait() {
+			done = append(done, running[ev])
+			delete(running, ev)
 		}
-		e.waitAny(evs)
-		still := running[:0]
-		for _, it := range running {
-			if !it.done.Fired() {
-				still = append(still, it)
-				continue
-			}
+		// Settle in index order, as they would be in a replay.
+		slices.SortFunc(done, func(a, b *item[O]) int { return a.index - b.index })
+		for _, it := range done {
 			bi := &res.Items[it.index]
 			b.settle(scope, it, bi)
 			if reason == "" {
@@ -209,11 +214,11 @@ func (b *batchRun[O]) runItems(scope *Context) BatchResult[O] {
 				reason = b.o.Completion.decide(p)
 			}
 		}
-		clear(running[len(still):])
-		running = still
 	}
 	res.CompletionReason = reason
-	b.abandon(running)
+	left := slices.SortedFunc(maps.Values(running), func(a, b *item[O]) int { return a.index - b.index })
+	w.stop(slices.Collect(maps.Keys(running)))
+	b.abandon(left)
 	return res
 }
 

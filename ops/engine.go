@@ -1,6 +1,7 @@
 package ops
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -86,6 +87,10 @@ type Engine struct {
 	attemptChain middleware.Handler
 	client       checkpoint.Client
 	invoke       middleware.InvocationHandler
+	// exposeResult: user middlewares may read middleware.Operation.Result,
+	// so every operation boxes its Go value into it (otherwise only a step's
+	// attempt does, for encodeStage).
+	exposeResult bool
 
 	mu            sync.Mutex
 	defaultClient checkpoint.Client
@@ -120,7 +125,7 @@ func NewEngine(cfg Config) (*Engine, error) {
 	if cfg.MaxResponseBytes == 0 {
 		cfg.MaxResponseBytes = DefaultMaxResponseBytes
 	}
-	en := &Engine{cfg: cfg}
+	en := &Engine{cfg: cfg, exposeResult: len(cfg.Middleware)+len(cfg.AttemptMiddleware) > 0}
 	ops := append(append([]middleware.Middleware(nil), cfg.Middleware...), logStage, serdesStage, replayStage, commitStage)
 	en.opChain = middleware.Chain(ops...)(executeTerminal)
 	attempts := append(append([]middleware.Middleware(nil), cfg.AttemptMiddleware...), retryStage, encodeStage)
@@ -170,8 +175,20 @@ func (c invocationClient) GetExecutionState(ctx context.Context, in *checkpoint.
 // ErrNotDurable or ErrMalformedEvent.
 func ParseEvent(payload []byte) (*checkpoint.InvocationEvent, error) {
 	var ev checkpoint.InvocationEvent
+	var pre *checkpoint.ExecutionState
+	if n := countOperations(payload); n > 0 {
+		// Decoding appends to a slice that already has room for every
+		// operation, instead of growing it (and copying) as it goes.
+		pre = &checkpoint.ExecutionState{Operations: make([]checkpoint.Operation, 0, n)}
+		ev.InitialExecutionState = pre
+	}
 	if err := json.Unmarshal(payload, &ev); err != nil {
 		return nil, fmt.Errorf("durable: %w: %v", ErrMalformedEvent, err)
+	}
+	if st := ev.InitialExecutionState; st != nil && st == pre && len(st.Operations) == 0 && st.NextMarker == "" {
+		// The event had no operations after all (an absent state reads as
+		// an empty one everywhere in the engine).
+		ev.InitialExecutionState = nil
 	}
 	var missing []string
 	if ev.DurableExecutionArn == "" {
@@ -190,6 +207,17 @@ func ParseEvent(payload []byte) (*checkpoint.InvocationEvent, error) {
 		}
 	}
 	return &ev, nil
+}
+
+// maxOperationsHint bounds the capacity countOperations may ask for, so a
+// hostile payload cannot make ParseEvent allocate far more than its size.
+const maxOperationsHint = 4096
+
+// countOperations estimates the number of operations in an invocation event
+// from the "Id" keys in it (a key cannot occur inside a JSON string, where
+// quotes are escaped). It is only a capacity hint.
+func countOperations(payload []byte) int {
+	return min(bytes.Count(payload, []byte(`"Id":`)), maxOperationsHint)
 }
 
 func checkOperations(ops []checkpoint.Operation) error {

@@ -196,7 +196,9 @@ func serdesStage(next middleware.Handler) middleware.Handler {
 			if derr := r.serdes.Deserialize(r.serdesContext(), op.Payload, d); derr != nil {
 				r.scope.exec.abort(asSerdesError(derr, op.ID, serdes.OpDeserialize))
 			}
-			op.Result = r.kind.result()
+			if r.scope.exec.en.exposeResult {
+				op.Result = r.kind.result()
+			}
 		}
 		return nil
 	}
@@ -218,7 +220,9 @@ func liveAsReplayed(r *run, op *middleware.Operation, payload string) error {
 	if err := r.serdes.Deserialize(r.serdesContext(), payload, d); err != nil {
 		return asSerdesError(err, op.ID, serdes.OpDeserialize)
 	}
-	op.Result = r.kind.result()
+	if r.scope.exec.en.exposeResult {
+		op.Result = r.kind.result()
+	}
 	return nil
 }
 
@@ -256,7 +260,9 @@ func executeTerminal(ctx context.Context, op *middleware.Operation) error {
 	r := runOf(ctx)
 	err := r.kind.execute(ctx, r)
 	op.Err = err
-	if err == nil {
+	if err == nil && r.scope.exec.en.exposeResult {
+		// Boxing the value costs an allocation: only when a user
+		// middleware may read it.
 		op.Result = r.kind.result()
 	}
 	if op.EndTime.IsZero() && op.Status.Terminal() {
@@ -275,9 +281,7 @@ func retryStage(next middleware.Handler) middleware.Handler {
 		err := next(ctx, op)
 		r := runOf(ctx)
 		r.decision = retry.Decision{}
-		var se *serdes.Error
-		var tooLarge *PayloadTooLargeError
-		if err != nil && !errors.As(err, &se) && !errors.As(err, &tooLarge) && r.strategy != nil {
+		if err != nil && r.strategy != nil && retryable(err) {
 			r.decision = r.strategy(op.Attempt, err)
 			if r.decision.Retry {
 				r.decision.Delay = retry.Clamp(r.decision.Delay)
@@ -285,6 +289,15 @@ func retryStage(next middleware.Handler) middleware.Handler {
 		}
 		return err
 	}
+}
+
+// retryable reports whether a failed attempt's error may be retried: serdes
+// failures and results over the payload limit are not. (Its errors.As
+// targets escape, so it is only called once an attempt has failed.)
+func retryable(err error) bool {
+	var se *serdes.Error
+	var tooLarge *PayloadTooLargeError
+	return !errors.As(err, &se) && !errors.As(err, &tooLarge)
 }
 
 // encodeStage serializes a successful attempt's result into op.Payload.

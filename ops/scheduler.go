@@ -18,10 +18,11 @@ import (
 // Event is a one-shot signal between goroutines tracked by the scheduler.
 // A goroutine waiting on it counts as blocked.
 type Event struct {
-	e       *Execution
-	ch      chan struct{}
-	fired   bool
-	waiting int
+	e        *Execution
+	ch       chan struct{}
+	fired    bool
+	waiting  int
+	watchers []*watcher // waitany.go
 }
 
 // NewEvent returns an Event that has not fired.
@@ -47,6 +48,10 @@ func (ev *Event) fireLocked() {
 	}
 	ev.waiting = 0
 	close(ev.ch)
+	for _, w := range ev.watchers {
+		w.notifyLocked(ev)
+	}
+	ev.watchers = nil
 }
 
 // Fired reports whether Fire was called.
@@ -163,13 +168,16 @@ func (e *Execution) awaitOp(id string) *checkpoint.Operation {
 }
 
 // onState merges a NewExecutionState delta and wakes the goroutines waiting
-// on operations that left STARTED / PENDING.
+// on operations that left STARTED / PENDING. It keeps pointers into the
+// delta's records instead of copying each one: a response belongs to its
+// receiver (the Lambda adapter and the local service build a new one for
+// every call) and the engine never writes to a record.
 func (e *Execution) onState(st *checkpoint.ExecutionState) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	for i := range st.Operations {
-		op := st.Operations[i]
-		e.ops[op.Id] = &op
+		op := &st.Operations[i]
+		e.ops[op.Id] = op
 		if awaiting(op.Status) {
 			continue
 		}

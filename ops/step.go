@@ -68,6 +68,8 @@ func (s *StepContext) Logger() *slog.Logger {
 type stepRun[T any] struct {
 	run
 	fn         func(*StepContext) (T, error)
+	body       any                                // StepFunc's body, when fn is nil
+	call       func(any, *StepContext) (T, error) // calls body (callAs)
 	atMostOnce bool
 	out        T
 }
@@ -86,6 +88,28 @@ func Step[T any](c *Context, name string, fn func(*StepContext) (T, error), o St
 		return zero, err
 	}
 	return s.out, nil
+}
+
+// StepFunc is Step for a body that takes C, an interface implemented by
+// *StepContext (or *StepContext itself): the root package passes its public
+// body this way, without an adapter closure.
+func StepFunc[T, C any](c *Context, name string, fn func(C) (T, error), o StepOptions) (T, error) {
+	if fn == nil {
+		var zero T
+		return zero, &ValidationError{Field: "step function", Message: "nil"}
+	}
+	s := newStep[T](c, name, nil, o)
+	s.body, s.call = fn, callAs[T, C]
+	if err := c.run(&s.run); err != nil {
+		var zero T
+		return zero, err
+	}
+	return s.out, nil
+}
+
+// callAs calls a StepFunc body with sc as its C.
+func callAs[T, C any](body any, sc *StepContext) (T, error) {
+	return body.(func(C) (T, error))(any(sc).(C))
 }
 
 // newStep prepares a step run (StepAsync runs it on its own goroutine).
@@ -132,7 +156,12 @@ func (s *stepRun[T]) attempt(ctx context.Context, r *run) (err error) {
 			err = newPanicError(p)
 		}
 	}()
-	v, err := s.fn(sc)
+	var v T
+	if s.fn != nil {
+		v, err = s.fn(sc)
+	} else {
+		v, err = s.call(s.body, sc)
+	}
 	if err != nil {
 		return err
 	}
