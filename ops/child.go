@@ -64,7 +64,6 @@ func (ch *childRun[T]) dest() any   { return &ch.out }
 func (ch *childRun[T]) rerun(rec *checkpoint.Operation) bool { return replaysChildren(rec) }
 
 func (ch *childRun[T]) execute(ctx context.Context, r *run) error {
-	e := r.scope.exec
 	child := r.scope.child(ctx, r.op.ID, r.op.Name, r.rec != nil)
 	if r.rerun {
 		// Recorded with ReplayChildren: rebuild the value from the children.
@@ -77,15 +76,37 @@ func (ch *childRun[T]) execute(ctx context.Context, r *run) error {
 		return nil
 	}
 	if r.rec == nil {
-		if err := e.enqueue(r.scope, r.update(checkpoint.ActionStart)); err != nil {
+		if err := startContext(r); err != nil {
 			return err
 		}
-		r.op.Status = checkpoint.StatusStarted
 	}
 	v, err := ch.fn(child)
 	if err != nil {
 		return ch.fail(r, child, err)
 	}
+	return ch.succeed(r, child, v)
+}
+
+// startContext checkpoints the START of a live child context. It and
+// succeed are kept out of execute so that execute's frame, which sits on
+// the stack below everything the child's body does (every map item and
+// parallel branch), does not hold two operation updates.
+//
+//go:noinline
+func startContext(r *run) error {
+	if err := r.scope.exec.enqueue(r.scope, r.update(checkpoint.ActionStart)); err != nil {
+		return err
+	}
+	r.op.Status = checkpoint.StatusStarted
+	return nil
+}
+
+// succeed records the child's value v: it closes the child's scope with a
+// SUCCEED update carrying the serialised value.
+//
+//go:noinline
+func (ch *childRun[T]) succeed(r *run, child *Context, v T) error {
+	e := r.scope.exec
 	payload, err := r.serdes.Serialize(r.serdesContext(), v)
 	if err != nil {
 		return ch.fail(r, child, asSerdesError(err, r.op.ID, serdes.OpSerialize))

@@ -3,7 +3,10 @@
 // middleware, logging and payload sizes, and end-to-end workloads (W2-W5)
 // run through the in-process local service.
 //
-// The package has no API: everything lives in its _test.go files. Run the
+// The package's only API is the workloads' workflows (Sequential,
+// MapWorkflow, ParallelWorkflow), shared with the peakmem command, which
+// runs one workload once in a process of its own to measure its peak
+// resident memory; the benchmarks live in its _test.go files. Run the
 // suite with
 //
 //	make bench

@@ -26,11 +26,11 @@ const replayOps = 3000
 func BenchmarkReplay3000(b *testing.B) {
 	recorded := make([]checkpoint.Operation, replayOps)
 	for i := range recorded {
-		recorded[i] = succeededStep(i+1, stepName(i), fmt.Sprintf(`{"i":%d,"ok":true}`, i))
+		recorded[i] = succeededStep(i+1, StepName(i), fmt.Sprintf(`{"i":%d,"ok":true}`, i))
 	}
 	ev := event(b, recorded...)
 	var base, frontier uint64
-	h := durable.NewHandler(sequential(replayOps, func(ctx durable.Context) error {
+	h := durable.NewHandler(Sequential(replayOps, func(ctx durable.Context) error {
 		if ctx.IsReplaying() {
 			return errors.New("still replaying at the frontier")
 		}

@@ -27,85 +27,6 @@ import (
 // execution), state-calls/op (GetDurableExecutionState pages), B/op and
 // allocs/op (SDK and service together), peak-heap-MiB and peak-RSS-MiB.
 
-// stepResult is what the workloads' steps return.
-type stepResult struct {
-	I  int  `json:"i"`
-	OK bool `json:"ok"`
-}
-
-func stepName(i int) string { return "step-" + strconv.Itoa(i) }
-
-// sequential is W2's workflow: n steps step-<i> returning {i, ok:true},
-// then (if not nil) then. It returns n.
-func sequential(n int, then func(durable.Context) error) func(durable.Context, struct{}) (int, error) {
-	return func(ctx durable.Context, _ struct{}) (int, error) {
-		for i := range n {
-			r, err := durable.Step(ctx, stepName(i), func(durable.StepContext) (stepResult, error) {
-				return stepResult{I: i, OK: true}, nil
-			})
-			if err != nil {
-				return 0, err
-			}
-			if r.I != i || !r.OK {
-				return 0, fmt.Errorf("step %d returned %+v", i, r)
-			}
-		}
-		if then != nil {
-			if err := then(ctx); err != nil {
-				return 0, err
-			}
-		}
-		return n, nil
-	}
-}
-
-// mapWorkflow is W4's workflow: a map over m items, one step item-<i>
-// each, all at once. It returns the number of items that succeeded.
-func mapWorkflow(m int) func(durable.Context, struct{}) (int, error) {
-	items := make([]int, m)
-	for i := range items {
-		items[i] = i
-	}
-	return func(ctx durable.Context, _ struct{}) (int, error) {
-		res, err := durable.Map(ctx, "map", items, func(ctx durable.Context, i, item int) (stepResult, error) {
-			return durable.Step(ctx, "item-"+strconv.Itoa(i), func(durable.StepContext) (stepResult, error) {
-				return stepResult{I: item, OK: true}, nil
-			})
-		})
-		if err != nil {
-			return 0, err
-		}
-		if err := res.Err(); err != nil {
-			return 0, err
-		}
-		return res.SuccessCount(), nil
-	}
-}
-
-// parallelWorkflow is W5's workflow: 10 branches of 10 steps. It returns
-// the number of steps run.
-func parallelWorkflow(ctx durable.Context, _ struct{}) (int, error) {
-	branches := make([]durable.Branch[int], 10)
-	for i := range branches {
-		branches[i] = durable.Branch[int]{Name: "branch-" + strconv.Itoa(i), Func: func(ctx durable.Context) (int, error) {
-			n, err := sequential(10, nil)(ctx, struct{}{})
-			return n, err
-		}}
-	}
-	res, err := durable.Parallel(ctx, "parallel", branches)
-	if err != nil {
-		return 0, err
-	}
-	if err := res.Err(); err != nil {
-		return 0, err
-	}
-	sum := 0
-	for _, n := range res.Results() {
-		sum += n
-	}
-	return sum, nil
-}
-
 // modes are the checkpoint modes the mode benchmarks compare. Batched uses
 // its defaults: a request per 250 updates (or 750 KiB), no age limit.
 var modes = []struct {
@@ -143,7 +64,7 @@ func BenchmarkW2(b *testing.B) {
 		for _, m := range modes {
 			b.Run(fmt.Sprintf("N=%d/%s", n, m.name), func(b *testing.B) {
 				calls := &serviceCalls{}
-				benchExecution(b, sequential(n, nil), n, calls, durable.WithCheckpointMode(m.mode))
+				benchExecution(b, Sequential(n, nil), n, calls, durable.WithCheckpointMode(m.mode))
 				if got := calls.checkpoints.Load(); m.name == "eager" && got != int64(n*b.N) {
 					b.Fatalf("%d checkpoint calls for %d executions of %d steps", got, b.N, n)
 				}
@@ -159,7 +80,7 @@ func BenchmarkW3(b *testing.B) {
 	for _, n := range []int{100, 1000} {
 		b.Run(fmt.Sprintf("N=%d", n), func(b *testing.B) {
 			calls := &serviceCalls{}
-			h := durable.NewHandler(sequential(n, func(ctx durable.Context) error {
+			h := durable.NewHandler(Sequential(n, func(ctx durable.Context) error {
 				return durable.Wait(ctx, "wait", time.Second)
 			}), quiet, durable.WithCheckpointMiddleware(calls.middleware()))
 			var checkpoints, states int64
@@ -212,7 +133,7 @@ func BenchmarkW4(b *testing.B) {
 	for _, m := range []int{100, 1000} {
 		for _, md := range modes {
 			b.Run(fmt.Sprintf("M=%d/%s", m, md.name), func(b *testing.B) {
-				benchExecution(b, mapWorkflow(m), m, &serviceCalls{}, durable.WithCheckpointMode(md.mode))
+				benchExecution(b, MapWorkflow(m), m, &serviceCalls{}, durable.WithCheckpointMode(md.mode))
 			})
 		}
 	}
@@ -220,7 +141,7 @@ func BenchmarkW4(b *testing.B) {
 
 // BenchmarkW5 runs W5: a parallel of 10 branches of 10 steps.
 func BenchmarkW5(b *testing.B) {
-	benchExecution(b, parallelWorkflow, 100, &serviceCalls{})
+	benchExecution(b, ParallelWorkflow, 100, &serviceCalls{})
 }
 
 // mapLatency is the simulated checkpoint latency of BenchmarkMap1000.
@@ -233,7 +154,7 @@ const mapLatency = 2 * time.Millisecond
 func BenchmarkMap1000(b *testing.B) {
 	for _, md := range modes {
 		b.Run("mode="+md.name, func(b *testing.B) {
-			benchExecution(b, mapWorkflow(1000), 1000, &serviceCalls{latency: mapLatency}, durable.WithCheckpointMode(md.mode))
+			benchExecution(b, MapWorkflow(1000), 1000, &serviceCalls{latency: mapLatency}, durable.WithCheckpointMode(md.mode))
 		})
 	}
 }
