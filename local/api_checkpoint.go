@@ -49,7 +49,7 @@ func (s *Service) Checkpoint(ctx context.Context, in *checkpoint.CheckpointInput
 	e.async = nil
 	ops := make([]checkpoint.Operation, 0, len(ids))
 	for _, id := range ids {
-		ops = append(ops, *cloneOp(e.index[id]))
+		ops = append(ops, copyOp(e.index[id]))
 	}
 	out := &checkpoint.CheckpointOutput{NewExecutionState: &checkpoint.ExecutionState{Operations: ops}}
 	e.token = "" // older tokens stay known (GetState) but are no longer the latest
@@ -88,7 +88,7 @@ func cloneOutput(o *checkpoint.CheckpointOutput) *checkpoint.CheckpointOutput {
 		st := &checkpoint.ExecutionState{NextMarker: o.NewExecutionState.NextMarker,
 			Operations: make([]checkpoint.Operation, len(o.NewExecutionState.Operations))}
 		for i := range o.NewExecutionState.Operations {
-			st.Operations[i] = *cloneOp(&o.NewExecutionState.Operations[i])
+			st.Operations[i] = copyOp(&o.NewExecutionState.Operations[i])
 		}
 		c.NewExecutionState = st
 	}
@@ -134,7 +134,7 @@ func (s *Service) statePageLocked(e *execution, pos, n int) ([]checkpoint.Operat
 		if len(ops) == n {
 			return ops, encodeMarker("state", i)
 		}
-		ops = append(ops, *cloneOp(e.Ops[i]))
+		ops = append(ops, copyOp(e.Ops[i]))
 	}
 	return ops, ""
 }

@@ -64,7 +64,7 @@ func (s *Service) GetHistory(ctx context.Context, in *GetHistoryInput) (*GetHist
 		return nil, err
 	}
 	withData := in.IncludeExecutionData == nil || *in.IncludeExecutionData
-	total := len(e.Events)
+	total := e.Events.Len()
 	out := &GetHistoryOutput{Events: []Event{}}
 	for i := pos; i < total; i++ {
 		if len(out.Events) == n {
@@ -75,7 +75,7 @@ func (s *Service) GetHistory(ctx context.Context, in *GetHistoryInput) (*GetHist
 		if in.ReverseOrder {
 			j = total - 1 - i
 		}
-		out.Events = append(out.Events, copyEvent(e.Events[j], withData))
+		out.Events = append(out.Events, copyEvent(e.Events.At(j), withData))
 	}
 	return out, nil
 }
@@ -172,7 +172,7 @@ func (s *Service) Operations(arn string) ([]checkpoint.Operation, error) {
 	}
 	ops := make([]checkpoint.Operation, len(e.Ops))
 	for i, o := range e.Ops {
-		ops[i] = *cloneOp(o)
+		ops[i] = copyOp(o)
 	}
 	return ops, nil
 }

@@ -1,7 +1,6 @@
 package local
 
 import (
-	"slices"
 	"time"
 
 	"github.com/lambda-durable/durable/checkpoint"
@@ -18,7 +17,7 @@ type batch struct {
 	touched []string
 	actions map[string][]checkpoint.Action
 	metas   map[string]*opMeta
-	events  []Event
+	events  []storedEvent
 	effects []func()
 	outcome *outcome
 	bytes   int
@@ -78,11 +77,11 @@ func statusOf(o *checkpoint.Operation) string {
 	return string(o.Status)
 }
 
-// event appends an event about o.
-func (b *batch) event(t EventType, o *checkpoint.Operation, fill func(*Event)) {
-	ev := opEvent(t, o, b.now)
-	fill(&ev)
-	b.events = append(b.events, ev)
+// event appends an event about o with its details (one of the *...Details
+// types of Event).
+func (b *batch) event(t EventType, o *checkpoint.Operation, details any) {
+	b.events = append(b.events, storedEvent{EventType: t, EventTimestamp: b.now, Id: o.Id, Name: o.Name,
+		ParentId: o.ParentId, SubType: o.SubType, details: details})
 }
 
 // apply validates and stages every update.
@@ -91,7 +90,7 @@ func (b *batch) apply(updates []checkpoint.OperationUpdate) error {
 	if len(updates) > lim.MaxUpdatesPerRequest {
 		return invalidf("the request has %d updates; the limit is %d", len(updates), lim.MaxUpdatesPerRequest)
 	}
-	b.events = make([]Event, 0, len(updates)) // about one event per update
+	b.events = make([]storedEvent, 0, len(updates)) // about one event per update
 	for i := range updates {
 		if err := b.applyOne(i, &updates[i], i == len(updates)-1); err != nil {
 			return err
@@ -230,7 +229,7 @@ func (b *batch) step(what string, u *checkpoint.OperationUpdate, cur *checkpoint
 			o.StepDetails = &checkpoint.StepDetails{}
 		}
 		o.StepDetails.NextAttemptTimestamp = checkpoint.Timestamp{}
-		b.event(EventStepStarted, o, func(ev *Event) { ev.StepStartedDetails = &StepStartedDetails{} })
+		b.event(EventStepStarted, o, &StepStartedDetails{})
 		return nil
 	case checkpoint.ActionSucceed, checkpoint.ActionFail, checkpoint.ActionRetry:
 	default:
@@ -266,28 +265,20 @@ func (b *batch) step(what string, u *checkpoint.OperationUpdate, cur *checkpoint
 	case checkpoint.ActionSucceed:
 		o.Status = checkpoint.StatusSucceeded
 		o.EndTimestamp = checkpoint.At(b.now)
-		b.event(EventStepSucceeded, o, func(ev *Event) {
-			ev.StepSucceededDetails = &StepSucceededDetails{Result: &EventResult{Payload: ptr(u.Payload)}, RetryDetails: retry}
-		})
+		b.event(EventStepSucceeded, o, &StepSucceededDetails{Result: &EventResult{Payload: ptr(u.Payload)}, RetryDetails: retry})
 	case checkpoint.ActionFail:
 		o.Status = checkpoint.StatusFailed
 		o.EndTimestamp = checkpoint.At(b.now)
-		b.event(EventStepFailed, o, func(ev *Event) {
-			ev.StepFailedDetails = &StepFailedDetails{Error: eventError(u.Error), RetryDetails: retry}
-		})
+		b.event(EventStepFailed, o, &StepFailedDetails{Error: eventError(u.Error), RetryDetails: retry})
 	case checkpoint.ActionRetry:
 		o.Status = checkpoint.StatusPending
 		at := b.now.Add(time.Duration(delay) * time.Second)
 		d.NextAttemptTimestamp = checkpoint.At(at)
 		retry.NextAttemptDelaySeconds = ptr(delay)
 		if u.Payload != "" {
-			b.event(EventStepSucceeded, o, func(ev *Event) {
-				ev.StepSucceededDetails = &StepSucceededDetails{Result: &EventResult{Payload: ptr(u.Payload)}, RetryDetails: retry}
-			})
+			b.event(EventStepSucceeded, o, &StepSucceededDetails{Result: &EventResult{Payload: ptr(u.Payload)}, RetryDetails: retry})
 		} else {
-			b.event(EventStepFailed, o, func(ev *Event) {
-				ev.StepFailedDetails = &StepFailedDetails{Error: eventError(u.Error), RetryDetails: retry}
-			})
+			b.event(EventStepFailed, o, &StepFailedDetails{Error: eventError(u.Error), RetryDetails: retry})
 		}
 		arn, id := b.e.Arn, u.Id
 		b.effects = append(b.effects, func() { b.s.addTimerLocked(at, arn, id, timerRetry) })
@@ -319,21 +310,17 @@ func (b *batch) context(what string, u *checkpoint.OperationUpdate, cur *checkpo
 	switch u.Action {
 	case checkpoint.ActionStart:
 		o.Status = checkpoint.StatusStarted
-		b.event(EventContextStarted, o, func(ev *Event) { ev.ContextStartedDetails = &ContextStartedDetails{} })
+		b.event(EventContextStarted, o, &ContextStartedDetails{})
 	case checkpoint.ActionSucceed:
 		o.Status = checkpoint.StatusSucceeded
 		o.EndTimestamp = checkpoint.At(b.now)
 		o.ContextDetails.Result = u.Payload
-		b.event(EventContextSucceeded, o, func(ev *Event) {
-			ev.ContextSucceededDetails = &ContextSucceededDetails{Result: &EventResult{Payload: ptr(u.Payload)}}
-		})
+		b.event(EventContextSucceeded, o, &ContextSucceededDetails{Result: &EventResult{Payload: ptr(u.Payload)}})
 	case checkpoint.ActionFail:
 		o.Status = checkpoint.StatusFailed
 		o.EndTimestamp = checkpoint.At(b.now)
 		o.ContextDetails.Error = cloneError(u.Error)
-		b.event(EventContextFailed, o, func(ev *Event) {
-			ev.ContextFailedDetails = &ContextFailedDetails{Error: eventError(u.Error)}
-		})
+		b.event(EventContextFailed, o, &ContextFailedDetails{Error: eventError(u.Error)})
 	}
 	return nil
 }
@@ -369,7 +356,7 @@ func (b *batch) wait(what string, u *checkpoint.OperationUpdate, cur *checkpoint
 		if err != nil {
 			return err
 		}
-		b.event(EventWaitCancelled, o, func(ev *Event) { ev.WaitCancelledDetails = &WaitCancelledDetails{Error: eventError(u.Error)} })
+		b.event(EventWaitCancelled, o, &WaitCancelledDetails{Error: eventError(u.Error)})
 		return nil
 	}
 	var secs *int32
@@ -384,9 +371,7 @@ func (b *batch) wait(what string, u *checkpoint.OperationUpdate, cur *checkpoint
 	o.Status = checkpoint.StatusStarted
 	at := b.now.Add(time.Duration(n) * time.Second)
 	o.WaitDetails = &checkpoint.WaitDetails{ScheduledEndTimestamp: checkpoint.At(at)}
-	b.event(EventWaitStarted, o, func(ev *Event) {
-		ev.WaitStartedDetails = &WaitStartedDetails{Duration: n, ScheduledEndTimestamp: at}
-	})
+	b.event(EventWaitStarted, o, &WaitStartedDetails{Duration: n, ScheduledEndTimestamp: at})
 	arn, id := b.e.Arn, u.Id
 	b.effects = append(b.effects, func() { b.s.addTimerLocked(at, arn, id, timerWait) })
 	return nil
@@ -428,9 +413,7 @@ func (b *batch) callback(what string, u *checkpoint.OperationUpdate, cur *checkp
 		m.HeartbeatAt = b.now.Add(time.Duration(heartbeat) * time.Second)
 	}
 	b.metas[u.Id] = m
-	b.event(EventCallbackStarted, o, func(ev *Event) {
-		ev.CallbackStartedDetails = &CallbackStartedDetails{CallbackId: cb, Timeout: timeout, HeartbeatTimeout: heartbeat}
-	})
+	b.event(EventCallbackStarted, o, &CallbackStartedDetails{CallbackId: cb, Timeout: timeout, HeartbeatTimeout: heartbeat})
 	e, id := b.e, u.Id
 	b.effects = append(b.effects, func() {
 		b.s.callbacks[cb] = cbRef{arn: e.Arn, opId: id}
@@ -499,7 +482,7 @@ func (b *batch) chainedInvoke(what string, u *checkpoint.OperationUpdate, cur *c
 			})
 		})
 	}
-	b.event(EventChainedInvokeStarted, o, func(ev *Event) { ev.ChainedInvokeStartedDetails = details })
+	b.event(EventChainedInvokeStarted, o, details)
 	return nil
 }
 
@@ -528,9 +511,8 @@ func (b *batch) commit() {
 		e.Meta[id] = m
 	}
 	e.Outcome = b.outcome
-	e.Events = slices.Grow(e.Events, len(b.events))
 	for _, ev := range b.events {
-		e.addEvent(ev)
+		e.addStored(ev)
 	}
 	for _, f := range b.effects {
 		f()

@@ -27,7 +27,7 @@ type execution struct {
 
 	Ops    []*checkpoint.Operation `json:"Ops"`
 	Meta   map[string]*opMeta      `json:"Meta,omitempty"`
-	Events []Event                 `json:"Events"`
+	Events eventLog                `json:"Events"`
 
 	// ParentArn and ParentOpId link a chained-invoke target to the
 	// CHAINED_INVOKE operation waiting for it.
@@ -117,9 +117,12 @@ func (e *execution) init() {
 }
 
 // addEvent appends ev with the next EventId.
-func (e *execution) addEvent(ev Event) {
-	ev.EventId = int32(len(e.Events) + 1)
-	e.Events = append(e.Events, ev)
+func (e *execution) addEvent(ev Event) { e.addStored(compactEvent(&ev)) }
+
+// addStored appends a compact event with the next EventId.
+func (e *execution) addStored(ev storedEvent) {
+	ev.EventId = int32(e.Events.Len() + 1)
+	e.Events.add(ev)
 }
 
 // opEvent starts an event about operation o.

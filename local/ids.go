@@ -89,6 +89,13 @@ func ptr[T any](v T) *T { return &v }
 // cloneOp deep-copies an operation (error objects are never mutated in place
 // and are shared).
 func cloneOp(o *checkpoint.Operation) *checkpoint.Operation {
+	c := copyOp(o)
+	return &c
+}
+
+// copyOp is cloneOp returning the copy by value (no allocation for the
+// Operation itself when it goes into a slice).
+func copyOp(o *checkpoint.Operation) checkpoint.Operation {
 	c := *o
 	if o.ExecutionDetails != nil {
 		c.ExecutionDetails = ptr(*o.ExecutionDetails)
@@ -108,7 +115,7 @@ func cloneOp(o *checkpoint.Operation) *checkpoint.Operation {
 	if o.ChainedInvokeDetails != nil {
 		c.ChainedInvokeDetails = ptr(*o.ChainedInvokeDetails)
 	}
-	return &c
+	return c
 }
 
 // cloneError copies an ErrorObject.
