@@ -236,16 +236,8 @@ func copyEvent(ev Event, withData bool) Event {
 		}
 		return c
 	}
-	inp := func(p *EventInput) *EventInput {
-		if p == nil {
-			return nil
-		}
-		c := &EventInput{Truncated: p.Truncated}
-		if withData && p.Payload != nil {
-			c.Payload = ptr(*p.Payload)
-		}
-		return c
-	}
+	// EventInput has EventResult's fields, so it is copied the same way.
+	inp := func(p *EventInput) *EventInput { return (*EventInput)(res((*EventResult)(p))) }
 	er := func(p *EventError) *EventError {
 		if p == nil {
 			return nil

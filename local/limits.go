@@ -53,41 +53,26 @@ func DefaultLimits() Limits {
 	}
 }
 
-// withDefaults fills zero fields from DefaultLimits.
+// withDefaults fills zero (or negative) fields from DefaultLimits.
 func (l Limits) withDefaults() Limits {
 	d := DefaultLimits()
-	if l.MaxOperationPayload <= 0 {
-		l.MaxOperationPayload = d.MaxOperationPayload
-	}
-	if l.MaxInputPayload <= 0 {
-		l.MaxInputPayload = d.MaxInputPayload
-	}
-	if l.MaxResponse <= 0 {
-		l.MaxResponse = d.MaxResponse
-	}
-	if l.MaxOperations <= 0 {
-		l.MaxOperations = d.MaxOperations
-	}
-	if l.MaxUpdatesPerRequest <= 0 {
-		l.MaxUpdatesPerRequest = d.MaxUpdatesPerRequest
-	}
-	if l.MaxRequestBytes <= 0 {
-		l.MaxRequestBytes = d.MaxRequestBytes
-	}
-	if l.MaxDelaySeconds <= 0 {
-		l.MaxDelaySeconds = d.MaxDelaySeconds
-	}
-	if l.MaxExecutionTimeout <= 0 {
-		l.MaxExecutionTimeout = d.MaxExecutionTimeout
-	}
-	if l.DefaultExecutionTimeout <= 0 {
-		l.DefaultExecutionTimeout = d.DefaultExecutionTimeout
-	}
-	if l.InitialStatePageSize <= 0 {
-		l.InitialStatePageSize = d.InitialStatePageSize
-	}
-	if l.IdempotencyWindow <= 0 {
-		l.IdempotencyWindow = d.IdempotencyWindow
-	}
+	orDefault(&l.MaxOperationPayload, d.MaxOperationPayload)
+	orDefault(&l.MaxInputPayload, d.MaxInputPayload)
+	orDefault(&l.MaxResponse, d.MaxResponse)
+	orDefault(&l.MaxOperations, d.MaxOperations)
+	orDefault(&l.MaxUpdatesPerRequest, d.MaxUpdatesPerRequest)
+	orDefault(&l.MaxRequestBytes, d.MaxRequestBytes)
+	orDefault(&l.MaxDelaySeconds, d.MaxDelaySeconds)
+	orDefault(&l.MaxExecutionTimeout, d.MaxExecutionTimeout)
+	orDefault(&l.DefaultExecutionTimeout, d.DefaultExecutionTimeout)
+	orDefault(&l.InitialStatePageSize, d.InitialStatePageSize)
+	orDefault(&l.IdempotencyWindow, d.IdempotencyWindow)
 	return l
+}
+
+// orDefault replaces a zero or negative *v with def.
+func orDefault[T int | int32 | int64 | time.Duration](v *T, def T) {
+	if *v <= 0 {
+		*v = def
+	}
 }
