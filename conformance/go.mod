@@ -28,5 +28,3 @@ require (
 	github.com/cenkalti/backoff/v4 v4.3.0 // indirect
 	github.com/lmittmann/tint v1.2.1 // indirect
 )
-
-replace github.com/lambda-durable/durable => ../

@@ -29,5 +29,3 @@ require (
 	github.com/lmittmann/tint v1.2.1 // indirect
 	golang.org/x/sys v0.45.0 // indirect
 )
-
-replace github.com/lambda-durable/durable => ../..
