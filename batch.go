@@ -1,7 +1,7 @@
 package durable
 
 import (
-	"github.com/lambda-durable/durable/ops"
+	"github.com/lambda-durable/durable/internal/engine"
 	"github.com/lambda-durable/durable/serdes"
 )
 
@@ -10,97 +10,97 @@ import (
 // batch completed. Helpers: Results, Succeeded, Failed, Started, Errors,
 // counts, HasFailure, Status and Err (a *BatchError when any item failed).
 // It encodes to JSON in the form the batch's context stores.
-type BatchResult[O any] = ops.BatchResult[O]
+type BatchResult[O any] = engine.BatchResult[O]
 
 // BatchItem is one item of a BatchResult. Err, when the item failed, is a
 // *ChildContextError carrying the recorded ErrorObject (equal on replay).
-type BatchItem[O any] = ops.BatchItem[O]
+type BatchItem[O any] = engine.BatchItem[O]
 
 // BatchError is BatchResult.Err: every item error, the first one giving the
 // ErrorType. errors.As finds an item error of a given type.
-type BatchError = ops.BatchError
+type BatchError = engine.BatchError
 
 // BatchProgress is what a completion check (WithCompletionCheck) sees after
 // each item completes.
-type BatchProgress = ops.BatchProgress
+type BatchProgress = engine.BatchProgress
 
 // CompletionReason says why a batch completed.
-type CompletionReason = ops.CompletionReason
+type CompletionReason = engine.CompletionReason
 
 // The completion reasons.
 const (
 	// CompletionAllCompleted: every item ran to an outcome.
-	CompletionAllCompleted = ops.CompletionAllCompleted
+	CompletionAllCompleted = engine.CompletionAllCompleted
 	// CompletionMinSuccessfulReached: WithMinSuccessful items succeeded.
-	CompletionMinSuccessfulReached = ops.CompletionMinSuccessfulReached
+	CompletionMinSuccessfulReached = engine.CompletionMinSuccessfulReached
 	// CompletionFailureToleranceExceeded: more items failed than tolerated
 	// (with no completion option at all: the first failure).
-	CompletionFailureToleranceExceeded = ops.CompletionFailureToleranceExceeded
+	CompletionFailureToleranceExceeded = engine.CompletionFailureToleranceExceeded
 )
 
 // ItemStatus is an item's status in a BatchResult.
-type ItemStatus = ops.ItemStatus
+type ItemStatus = engine.ItemStatus
 
 // The item statuses.
 const (
 	// ItemSucceeded: the item returned a result.
-	ItemSucceeded = ops.ItemSucceeded
+	ItemSucceeded = engine.ItemSucceeded
 	// ItemFailed: the item returned an error.
-	ItemFailed = ops.ItemFailed
+	ItemFailed = engine.ItemFailed
 	// ItemStarted: the item was still running when the batch completed; it
 	// was abandoned and could record nothing more.
-	ItemStarted = ops.ItemStarted
+	ItemStarted = engine.ItemStarted
 )
 
 // MapOption configures Map and MapBatches.
 type MapOption interface{ applyMap(*mapConfig) }
 
 // ParallelOption configures Parallel.
-type ParallelOption interface{ applyParallel(*ops.BatchOptions) }
+type ParallelOption interface{ applyParallel(*engine.BatchOptions) }
 
 // mapConfig is what MapOptions fill: the batch options and the typed item
 // namer, checked against the item type by Map.
 type mapConfig struct {
-	ops   ops.BatchOptions
+	ops   engine.BatchOptions
 	namer any
 }
 
 // BatchOption is an option of both Map and Parallel.
-type BatchOption func(*ops.BatchOptions)
+type BatchOption func(*engine.BatchOptions)
 
-func (f BatchOption) applyMap(c *mapConfig)             { f(&c.ops) }
-func (f BatchOption) applyParallel(o *ops.BatchOptions) { f(o) }
+func (f BatchOption) applyMap(c *mapConfig)                { f(&c.ops) }
+func (f BatchOption) applyParallel(o *engine.BatchOptions) { f(o) }
 
 // WithSerdes on Map or Parallel encodes the whole BatchResult[O] stored as
 // the operation's result (default: a JSON form whose item results use the
 // item serdes). It receives and decodes into a BatchResult[O] value.
-func (o SerdesOption) applyMap(c *mapConfig)             { c.ops.Serdes = o.s }
-func (o SerdesOption) applyParallel(b *ops.BatchOptions) { b.Serdes = o.s }
+func (o SerdesOption) applyMap(c *mapConfig)                { c.ops.Serdes = o.s }
+func (o SerdesOption) applyParallel(b *engine.BatchOptions) { b.Serdes = o.s }
 
 // WithMaxConcurrency runs at most n items at once (default: all). n must be
 // at least 1: 0 or less is a *ValidationError and nothing is recorded.
 func WithMaxConcurrency(n int) BatchOption {
-	return func(o *ops.BatchOptions) { o.MaxConcurrency = &n }
+	return func(o *engine.BatchOptions) { o.MaxConcurrency = &n }
 }
 
 // WithMinSuccessful completes the batch (MIN_SUCCESSFUL_REACHED) as soon as
 // n items succeeded (n >= 1); the items still running are abandoned.
 func WithMinSuccessful(n int) BatchOption {
-	return func(o *ops.BatchOptions) { o.Completion.MinSuccessful = &n }
+	return func(o *engine.BatchOptions) { o.Completion.MinSuccessful = &n }
 }
 
 // WithToleratedFailureCount completes the batch
 // (FAILURE_TOLERANCE_EXCEEDED) as soon as more than n items failed (n >= 0;
 // 0 means fail fast).
 func WithToleratedFailureCount(n int) BatchOption {
-	return func(o *ops.BatchOptions) { o.Completion.ToleratedFailureCount = &n }
+	return func(o *engine.BatchOptions) { o.Completion.ToleratedFailureCount = &n }
 }
 
 // WithToleratedFailurePercentage completes the batch
 // (FAILURE_TOLERANCE_EXCEEDED) as soon as the failed items exceed p percent
 // (0 to 100) of all items. Exactly p percent is tolerated.
 func WithToleratedFailurePercentage(p float64) BatchOption {
-	return func(o *ops.BatchOptions) { o.Completion.ToleratedFailurePercentage = &p }
+	return func(o *engine.BatchOptions) { o.Completion.ToleratedFailurePercentage = &p }
 }
 
 // WithCompletionCheck asks check after each item completes; a non-empty
@@ -108,12 +108,12 @@ func WithToleratedFailurePercentage(p float64) BatchOption {
 // abandoned). When check returns "" the other criteria apply; a batch with
 // a check does not fail fast by default.
 func WithCompletionCheck(check func(BatchProgress) CompletionReason) BatchOption {
-	return func(o *ops.BatchOptions) { o.Completion.Check = check }
+	return func(o *engine.BatchOptions) { o.Completion.Check = check }
 }
 
 // WithItemSerdes encodes each item's result (default: the handler's serdes).
 func WithItemSerdes(s serdes.Serdes) BatchOption {
-	return func(o *ops.BatchOptions) { o.ItemSerdes = s }
+	return func(o *engine.BatchOptions) { o.ItemSerdes = s }
 }
 
 // WithFlatNesting runs the items in virtual child contexts that are not
@@ -122,7 +122,7 @@ func WithItemSerdes(s serdes.Serdes) BatchOption {
 // outcome is rebuilt on replay by running it again over its recorded
 // operations. An item's own result is then stored only in the batch result.
 func WithFlatNesting() BatchOption {
-	return func(o *ops.BatchOptions) { o.Flat = true }
+	return func(o *engine.BatchOptions) { o.Flat = true }
 }
 
 type mapOption func(*mapConfig)

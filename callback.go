@@ -3,7 +3,7 @@ package durable
 import (
 	"time"
 
-	"github.com/lambda-durable/durable/ops"
+	"github.com/lambda-durable/durable/internal/engine"
 )
 
 // Callback is a callback created by CreateCallback. ID returns the id an
@@ -11,43 +11,43 @@ import (
 // ...Failure, ...Heartbeat); Result blocks, suspending the invocation if
 // needed, until the answer arrives; Cancel closes a callback that is no
 // longer needed. Its methods are safe for concurrent use.
-type Callback[T any] = ops.Callback[T]
+type Callback[T any] = engine.Callback[T]
 
 // Callback and invoke errors. Live and replayed runs return equal errors.
 type (
 	// CallbackError is a callback the external system failed (Status
 	// FAILED, Object is the error it sent) or that was cancelled (Status
 	// CANCELLED, matches ErrCancelled).
-	CallbackError = ops.CallbackError
+	CallbackError = engine.CallbackError
 	// CallbackTimeoutError is a callback that timed out; Heartbeat tells
 	// the heartbeat timeout from the overall one.
-	CallbackTimeoutError = ops.CallbackTimeoutError
+	CallbackTimeoutError = engine.CallbackTimeoutError
 )
 
 // The ErrorType values of a timed-out callback's recorded error.
 const (
-	ErrorTypeCallbackTimeout   = ops.ErrorTypeCallbackTimeout
-	ErrorTypeCallbackHeartbeat = ops.ErrorTypeCallbackHeartbeat
+	ErrorTypeCallbackTimeout   = engine.ErrorTypeCallbackTimeout
+	ErrorTypeCallbackHeartbeat = engine.ErrorTypeCallbackHeartbeat
 )
 
 // ErrCancelled is matched (errors.Is) by the error of a callback or invoke
 // that was closed with CANCEL (a cancelled wait returns ErrWaitCancelled).
-var ErrCancelled = ops.ErrCancelled
+var ErrCancelled = engine.ErrCancelled
 
 // CallbackOption configures CreateCallback.
-type CallbackOption interface{ applyCallback(*ops.CallbackOptions) }
+type CallbackOption interface{ applyCallback(*engine.CallbackOptions) }
 
 // WaitForCallbackOption configures WaitForCallback.
 type WaitForCallbackOption interface {
-	applyWaitForCallback(*ops.WaitForCallbackOptions)
+	applyWaitForCallback(*engine.WaitForCallbackOptions)
 }
 
 // CallbackSetting is the result of WithCallbackTimeout and
 // WithHeartbeatTimeout: a CallbackOption and a WaitForCallbackOption.
-type CallbackSetting func(*ops.CallbackOptions)
+type CallbackSetting func(*engine.CallbackOptions)
 
-func (f CallbackSetting) applyCallback(o *ops.CallbackOptions) { f(o) }
-func (f CallbackSetting) applyWaitForCallback(o *ops.WaitForCallbackOptions) {
+func (f CallbackSetting) applyCallback(o *engine.CallbackOptions) { f(o) }
+func (f CallbackSetting) applyWaitForCallback(o *engine.WaitForCallbackOptions) {
 	f(&o.Callback)
 }
 
@@ -55,30 +55,30 @@ func (f CallbackSetting) applyWaitForCallback(o *ops.WaitForCallbackOptions) {
 // (whole seconds; default: no timeout). When it elapses the callback fails
 // with a *CallbackTimeoutError.
 func WithCallbackTimeout(d time.Duration) CallbackSetting {
-	return func(o *ops.CallbackOptions) { o.Timeout = d }
+	return func(o *engine.CallbackOptions) { o.Timeout = d }
 }
 
 // WithHeartbeatTimeout requires a heartbeat from the external system at
 // least every d (whole seconds; default: none). When none arrives in time
 // the callback fails with a *CallbackTimeoutError whose Heartbeat is true.
 func WithHeartbeatTimeout(d time.Duration) CallbackSetting {
-	return func(o *ops.CallbackOptions) { o.HeartbeatTimeout = d }
+	return func(o *engine.CallbackOptions) { o.HeartbeatTimeout = d }
 }
 
-func (o SerdesOption) applyCallback(c *ops.CallbackOptions) { c.Serdes = o.s }
-func (o SerdesOption) applyWaitForCallback(c *ops.WaitForCallbackOptions) {
+func (o SerdesOption) applyCallback(c *engine.CallbackOptions) { c.Serdes = o.s }
+func (o SerdesOption) applyWaitForCallback(c *engine.WaitForCallbackOptions) {
 	c.Callback.Serdes = o.s
 }
 
-type waitForCallbackOption func(*ops.WaitForCallbackOptions)
+type waitForCallbackOption func(*engine.WaitForCallbackOptions)
 
-func (f waitForCallbackOption) applyWaitForCallback(o *ops.WaitForCallbackOptions) { f(o) }
+func (f waitForCallbackOption) applyWaitForCallback(o *engine.WaitForCallbackOptions) { f(o) }
 
 // WithSubmitterOptions configures the step that runs WaitForCallback's
 // submitter, e.g. WithSubmitterOptions(WithRetry(retry.Fixed(3,
 // 2*time.Second))). Its serdes and subtype options are ignored.
 func WithSubmitterOptions(opts ...StepOption) WaitForCallbackOption {
-	return waitForCallbackOption(func(o *ops.WaitForCallbackOptions) {
+	return waitForCallbackOption(func(o *engine.WaitForCallbackOptions) {
 		for _, opt := range opts {
 			if opt != nil {
 				opt.applyStep(&o.Submitter)
@@ -99,13 +99,13 @@ func WithSubmitterOptions(opts ...StepOption) WaitForCallbackOption {
 // A callback whose answer is not needed any more can be closed with
 // Cancel, so the execution does not stay pending on it.
 func CreateCallback[T any](ctx Context, name string, opts ...CallbackOption) (*Callback[T], error) {
-	var o ops.CallbackOptions
+	var o engine.CallbackOptions
 	for _, opt := range opts {
 		if opt != nil {
 			opt.applyCallback(&o)
 		}
 	}
-	return ops.CreateCallback[T](ctx.engine(), name, o)
+	return engine.CreateCallback[T](ctx.engine(), name, o)
 }
 
 // WaitForCallback creates a callback, hands its id to submitter (run as a
@@ -121,7 +121,7 @@ func CreateCallback[T any](ctx Context, name string, opts ...CallbackOption) (*C
 // WithSubmitterOptions.
 func WaitForCallback[T any](ctx Context, name string, submitter func(sc StepContext, callbackID string) error, opts ...WaitForCallbackOption) (T, error) {
 	submit, o := waitForCallbackArgs(submitter, opts)
-	return ops.WaitForCallback[T](ctx.engine(), name, submit, o)
+	return engine.WaitForCallback[T](ctx.engine(), name, submit, o)
 }
 
 // WaitForCallbackAsync is WaitForCallback on its own goroutine: it returns
@@ -131,19 +131,19 @@ func WaitForCallback[T any](ctx Context, name string, submitter func(sc StepCont
 // and Get returns a *CallbackError matching ErrCancelled.
 func WaitForCallbackAsync[T any](ctx Context, name string, submitter func(sc StepContext, callbackID string) error, opts ...WaitForCallbackOption) *Future[T] {
 	submit, o := waitForCallbackArgs(submitter, opts)
-	return &Future[T]{h: ops.WaitForCallbackAsync[T](ctx.engine(), name, submit, o)}
+	return &Future[T]{h: engine.WaitForCallbackAsync[T](ctx.engine(), name, submit, o)}
 }
 
-func waitForCallbackArgs(submitter func(StepContext, string) error, opts []WaitForCallbackOption) (func(*ops.StepContext, string) error, ops.WaitForCallbackOptions) {
-	var o ops.WaitForCallbackOptions
+func waitForCallbackArgs(submitter func(StepContext, string) error, opts []WaitForCallbackOption) (func(*engine.StepContext, string) error, engine.WaitForCallbackOptions) {
+	var o engine.WaitForCallbackOptions
 	for _, opt := range opts {
 		if opt != nil {
 			opt.applyWaitForCallback(&o)
 		}
 	}
-	var submit func(*ops.StepContext, string) error
+	var submit func(*engine.StepContext, string) error
 	if submitter != nil {
-		submit = func(sc *ops.StepContext, id string) error { return submitter(sc, id) }
+		submit = func(sc *engine.StepContext, id string) error { return submitter(sc, id) }
 	}
 	return submit, o
 }

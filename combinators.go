@@ -1,6 +1,6 @@
 package durable
 
-import "github.com/lambda-durable/durable/ops"
+import "github.com/lambda-durable/durable/internal/engine"
 
 // The combinators wait on several futures and record their decision as one
 // CONTEXT operation each (subtype All, AllSettled, Race or Any) named name,
@@ -9,7 +9,7 @@ import "github.com/lambda-durable/durable/ops"
 // Any, the rest after All fails) are cancelled (see Future.Cancel).
 
 // AggregateError is Any's error when every future failed.
-type AggregateError = ops.AggregateError
+type AggregateError = engine.AggregateError
 
 // Settled is the outcome of one future, as AllSettled reports it.
 type Settled[T any] struct {
@@ -19,8 +19,8 @@ type Settled[T any] struct {
 	Err error
 }
 
-func handles[T any](fs []*Future[T]) []ops.Awaitable {
-	out := make([]ops.Awaitable, len(fs))
+func handles[T any](fs []*Future[T]) []engine.Awaitable {
+	out := make([]engine.Awaitable, len(fs))
 	for i, f := range fs {
 		if f != nil {
 			out[i] = f.h
@@ -33,7 +33,7 @@ func handles[T any](fs []*Future[T]) []ops.Awaitable {
 // with the error of the first future to fail (in the order they ended, as
 // recorded), and then cancels the futures still running.
 func All[T any](ctx Context, name string, fs ...*Future[T]) ([]T, error) {
-	idx, err := ops.Combine(ctx.engine(), name, ops.CombineAll, handles(fs))
+	idx, err := engine.Combine(ctx.engine(), name, engine.CombineAll, handles(fs))
 	if err != nil {
 		return nil, err
 	}
@@ -54,7 +54,7 @@ func All[T any](ctx Context, name string, fs ...*Future[T]) ([]T, error) {
 // error is only for the combinator itself (an invalid future, a closed
 // context).
 func AllSettled[T any](ctx Context, name string, fs ...*Future[T]) ([]Settled[T], error) {
-	if _, err := ops.Combine(ctx.engine(), name, ops.CombineAllSettled, handles(fs)); err != nil {
+	if _, err := engine.Combine(ctx.engine(), name, engine.CombineAllSettled, handles(fs)); err != nil {
 		return nil, err
 	}
 	out := make([]Settled[T], len(fs))
@@ -69,7 +69,7 @@ func AllSettled[T any](ctx Context, name string, fs ...*Future[T]) ([]Settled[T]
 // *ValidationError.
 func Race[T any](ctx Context, name string, fs ...*Future[T]) (int, T, error) {
 	var zero T
-	idx, err := ops.Combine(ctx.engine(), name, ops.CombineRace, handles(fs))
+	idx, err := engine.Combine(ctx.engine(), name, engine.CombineRace, handles(fs))
 	if err != nil {
 		return -1, zero, err
 	}
@@ -82,7 +82,7 @@ func Race[T any](ctx Context, name string, fs ...*Future[T]) (int, T, error) {
 // returns -1 and an *AggregateError holding their errors in order.
 func Any[T any](ctx Context, name string, fs ...*Future[T]) (int, T, error) {
 	var zero T
-	idx, err := ops.Combine(ctx.engine(), name, ops.CombineAny, handles(fs))
+	idx, err := engine.Combine(ctx.engine(), name, engine.CombineAny, handles(fs))
 	if err != nil {
 		return -1, zero, err
 	}

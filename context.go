@@ -4,7 +4,7 @@ import (
 	"context"
 	"log/slog"
 
-	"github.com/lambda-durable/durable/ops"
+	"github.com/lambda-durable/durable/internal/engine"
 )
 
 // Context is the durable context a workflow receives. It embeds
@@ -32,7 +32,7 @@ type Context interface {
 	// JSON text, possibly empty).
 	InputPayload() string
 
-	engine() *ops.Context
+	engine() *engine.Context
 }
 
 // StepContext is what a step body receives. It offers no durable
@@ -49,8 +49,8 @@ type StepContext interface {
 }
 
 // durableContext adapts the engine's context to Context.
-type durableContext struct{ *ops.Context }
+type durableContext struct{ *engine.Context }
 
-func (c durableContext) engine() *ops.Context { return c.Context }
+func (c durableContext) engine() *engine.Context { return c.Context }
 
-func wrap(c *ops.Context) Context { return durableContext{c} }
+func wrap(c *engine.Context) Context { return durableContext{c} }

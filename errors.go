@@ -4,7 +4,7 @@ import (
 	"errors"
 
 	"github.com/lambda-durable/durable/checkpoint"
-	"github.com/lambda-durable/durable/ops"
+	"github.com/lambda-durable/durable/internal/engine"
 	"github.com/lambda-durable/durable/serdes"
 )
 
@@ -17,26 +17,26 @@ import (
 type (
 	// StepError is a step that failed for good (retries exhausted or none).
 	// Live and replayed runs return equal errors.
-	StepError = ops.StepError
+	StepError = engine.StepError
 	// ChildContextError is a failed child context, as recorded.
-	ChildContextError = ops.ChildContextError
+	ChildContextError = engine.ChildContextError
 	// NonDeterministicExecutionError reports that the code asked for a
 	// different operation than the one recorded at the same position.
-	NonDeterministicExecutionError = ops.NonDeterministicExecutionError
+	NonDeterministicExecutionError = engine.NonDeterministicExecutionError
 	// ValidationError reports an invalid argument, before any checkpoint.
-	ValidationError = ops.ValidationError
+	ValidationError = engine.ValidationError
 	// InvocationError is retryable trouble returned to Lambda.
-	InvocationError = ops.InvocationError
+	InvocationError = engine.InvocationError
 	// StepInterruptedError is what the retry strategy of an at-most-once
 	// step sees when an attempt started but recorded no outcome.
-	StepInterruptedError = ops.StepInterruptedError
+	StepInterruptedError = engine.StepInterruptedError
 	// PanicError is a panic in user code turned into an error.
-	PanicError = ops.PanicError
+	PanicError = engine.PanicError
 	// RemoteError is an error rebuilt from a recorded ErrorObject.
-	RemoteError = ops.RemoteError
+	RemoteError = engine.RemoteError
 	// PayloadTooLargeError is a step result larger than the service stores
 	// for one operation; the step fails with it and is not retried.
-	PayloadTooLargeError = ops.PayloadTooLargeError
+	PayloadTooLargeError = engine.PayloadTooLargeError
 	// CheckpointError is a failed call to the durable execution service;
 	// its Retryable field tells which class it belongs to.
 	CheckpointError = checkpoint.Error
@@ -51,24 +51,24 @@ type (
 var (
 	// ErrContextClosed: an operation was started on a child context that
 	// already completed or was abandoned; nothing was recorded.
-	ErrContextClosed = ops.ErrContextClosed
+	ErrContextClosed = engine.ErrContextClosed
 	// ErrWaitCancelled: the service cancelled a wait.
-	ErrWaitCancelled = ops.ErrWaitCancelled
+	ErrWaitCancelled = engine.ErrWaitCancelled
 	// ErrNotDurable: the Lambda event is not a durable invocation.
-	ErrNotDurable = ops.ErrNotDurable
+	ErrNotDurable = engine.ErrNotDurable
 	// ErrMalformedEvent: the Lambda event could not be understood.
-	ErrMalformedEvent = ops.ErrMalformedEvent
+	ErrMalformedEvent = engine.ErrMalformedEvent
 )
 
 // ToErrorObject maps err to the ErrorObject the service records. Errors
 // control the mapping with methods ErrorType() string, ErrorData() string and
 // StackTrace() []string; recorded errors (StepError, ...) map to their
 // object unchanged.
-func ToErrorObject(err error) ErrorObject { return ops.ErrorObjectOf(err) }
+func ToErrorObject(err error) ErrorObject { return engine.ErrorObjectOf(err) }
 
 // FromErrorObject rebuilds an error from a recorded ErrorObject;
 // ToErrorObject(FromErrorObject(o)) == o.
-func FromErrorObject(o ErrorObject) error { return &ops.RemoteError{Object: o} }
+func FromErrorObject(o ErrorObject) error { return &engine.RemoteError{Object: o} }
 
 // IsRetryable reports whether err is invocation-level trouble that Lambda
 // should retry (an InvocationError or a retryable checkpoint error).

@@ -3,7 +3,7 @@ package durable
 import (
 	"time"
 
-	"github.com/lambda-durable/durable/ops"
+	"github.com/lambda-durable/durable/internal/engine"
 )
 
 // Future is a durable operation running on its own goroutine while the
@@ -16,7 +16,7 @@ import (
 // Futures are started and awaited from workflow code (the workflow or a
 // child context, map item or parallel branch); their methods are safe for
 // concurrent use.
-type Future[T any] struct{ h ops.Handle[T] }
+type Future[T any] struct{ h engine.Handle[T] }
 
 // Get blocks until the operation ends and returns its outcome: the same
 // value or error that the synchronous operation returns, live and on
@@ -50,7 +50,7 @@ func (f *Future[T]) Cancel() bool { return f.h.Cancel() }
 // a wait, for example).
 func (f *Future[T]) Untyped() *Future[any] { return &Future[any]{h: untyped[T]{f.h}} }
 
-type untyped[T any] struct{ ops.Handle[T] }
+type untyped[T any] struct{ engine.Handle[T] }
 
 func (u untyped[T]) Wait() (any, error) {
 	v, err := u.Handle.Wait()
@@ -64,7 +64,7 @@ func (u untyped[T]) Wait() (any, error) {
 // its id, and the future's Get returns what Step would.
 func StepAsync[T any](ctx Context, name string, fn func(StepContext) (T, error), opts ...StepOption) *Future[T] {
 	body, o := stepArgs(fn, opts)
-	return &Future[T]{h: ops.StepAsync(ctx.engine(), name, body, o)}
+	return &Future[T]{h: engine.StepAsync(ctx.engine(), name, body, o)}
 }
 
 // RunInChildContextAsync is RunInChildContext on its own goroutine: it
@@ -72,27 +72,27 @@ func StepAsync[T any](ctx Context, name string, fn func(StepContext) (T, error),
 // what RunInChildContext would. Cancel abandons the child context.
 func RunInChildContextAsync[T any](ctx Context, name string, fn func(Context) (T, error), opts ...ChildOption) *Future[T] {
 	body, o := childArgs(fn, opts)
-	return &Future[T]{h: ops.RunInChildContextAsync(ctx.engine(), name, body, o)}
+	return &Future[T]{h: engine.RunInChildContextAsync(ctx.engine(), name, body, o)}
 }
 
 // WaitAsync is Wait on its own goroutine: it returns once the wait has
 // started; Get returns when it is over (ErrWaitCancelled after Cancel). A
 // WaitAsync raced against other futures makes a durable timeout.
 func WaitAsync(ctx Context, name string, d time.Duration) *Future[struct{}] {
-	return &Future[struct{}]{h: ops.WaitAsync(ctx.engine(), name, d)}
+	return &Future[struct{}]{h: engine.WaitAsync(ctx.engine(), name, d)}
 }
 
 // InvokeAsync is Invoke on its own goroutine: it returns once the invoke has
 // started, and Get returns what Invoke would. Cancel closes the invoke with
 // CANCEL (Get then returns an *InvokeError matching ErrCancelled).
 func InvokeAsync[O, I any](ctx Context, name, functionName string, input I, opts ...InvokeOption) *Future[O] {
-	var o ops.InvokeOptions
+	var o engine.InvokeOptions
 	for _, opt := range opts {
 		if opt != nil {
 			opt.applyInvoke(&o)
 		}
 	}
-	return &Future[O]{h: ops.InvokeAsync[I, O](ctx.engine(), name, functionName, input, o)}
+	return &Future[O]{h: engine.InvokeAsync[I, O](ctx.engine(), name, functionName, input, o)}
 }
 
 // CallbackFuture returns the outcome of cb as a future (Get returns what

@@ -7,14 +7,14 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/lambda-durable/durable/checkpoint"
-	"github.com/lambda-durable/durable/ops"
+	"github.com/lambda-durable/durable/internal/engine"
 	"github.com/lambda-durable/durable/serdes"
 )
 
 // Handler is a durable Lambda handler. It implements aws-lambda-go's
 // lambda.Handler, so lambda.Start accepts it.
 type Handler struct {
-	engine *ops.Engine
+	engine *engine.Engine
 	err    error
 }
 
@@ -24,14 +24,14 @@ type Handler struct {
 // composed here, once. A configuration error is reported by Err and by
 // every Invoke.
 func NewHandler[I, O any](fn func(ctx Context, input I) (O, error), opts ...Option) *Handler {
-	cfg := ops.Config{DefaultClient: defaultClient}
+	cfg := engine.Config{DefaultClient: defaultClient}
 	for _, o := range opts {
 		if o != nil {
 			o.applyHandler(&cfg)
 		}
 	}
 	if fn != nil {
-		cfg.Workflow = func(c *ops.Context) (any, error) {
+		cfg.Workflow = func(c *engine.Context) (any, error) {
 			var in I
 			sd := c.Execution().Serdes()
 			if err := sd.Deserialize(serdes.Context{ExecutionARN: c.ExecutionARN()}, c.InputPayload(), &in); err != nil {
@@ -40,7 +40,7 @@ func NewHandler[I, O any](fn func(ctx Context, input I) (O, error), opts ...Opti
 			return fn(wrap(c), in)
 		}
 	}
-	en, err := ops.NewEngine(cfg)
+	en, err := engine.NewEngine(cfg)
 	return &Handler{engine: en, err: err}
 }
 

@@ -3,7 +3,7 @@ package durable
 import (
 	"fmt"
 
-	"github.com/lambda-durable/durable/ops"
+	"github.com/lambda-durable/durable/internal/engine"
 )
 
 // Map runs fn over items, each item in its own child context (subtype
@@ -31,15 +31,15 @@ func Map[I, O any](ctx Context, name string, items []I, fn func(ctx Context, ind
 	if err != nil {
 		return nil, err
 	}
-	var body func(*ops.Context, int, I) (O, error)
+	var body func(*engine.Context, int, I) (O, error)
 	if fn != nil {
-		body = func(c *ops.Context, i int, item I) (O, error) { return fn(wrap(c), i, item) }
+		body = func(c *engine.Context, i int, item I) (O, error) { return fn(wrap(c), i, item) }
 	}
-	return ops.Map(ctx.engine(), name, items, body, cfg)
+	return engine.Map(ctx.engine(), name, items, body, cfg)
 }
 
 // mapOptions applies opts and binds the item namer to items.
-func mapOptions[I any](items []I, opts []MapOption) (ops.BatchOptions, error) {
+func mapOptions[I any](items []I, opts []MapOption) (engine.BatchOptions, error) {
 	var cfg mapConfig
 	for _, o := range opts {
 		if o != nil {
@@ -96,9 +96,9 @@ func MapBatches[I, O any](ctx Context, name string, items []I, batcher ItemBatch
 	if err != nil {
 		return nil, err
 	}
-	var body func(*ops.Context, int, Batch[I]) (O, error)
+	var body func(*engine.Context, int, Batch[I]) (O, error)
 	if fn != nil {
-		body = func(c *ops.Context, _ int, b Batch[I]) (O, error) { return fn(wrap(c), b) }
+		body = func(c *engine.Context, _ int, b Batch[I]) (O, error) { return fn(wrap(c), b) }
 	}
-	return ops.Map(ctx.engine(), name, batches, body, cfg)
+	return engine.Map(ctx.engine(), name, batches, body, cfg)
 }

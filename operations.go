@@ -3,7 +3,7 @@ package durable
 import (
 	"time"
 
-	"github.com/lambda-durable/durable/ops"
+	"github.com/lambda-durable/durable/internal/engine"
 )
 
 // Step runs fn as a durable step named name ("" for an unnamed step). Once
@@ -17,17 +17,17 @@ import (
 // By default a step is at-least-once per retry (an attempt interrupted by a
 // crash runs again); AtMostOncePerRetry changes that.
 func Step[T any](ctx Context, name string, fn func(StepContext) (T, error), opts ...StepOption) (T, error) {
-	var o ops.StepOptions
+	var o engine.StepOptions
 	if len(opts) > 0 {
 		o = stepOptions(opts)
 	}
-	return ops.StepFunc(ctx.engine(), name, fn, o)
+	return engine.StepFunc(ctx.engine(), name, fn, o)
 }
 
 // stepOptions applies a step's options (apart from Step so that, without
 // options, no options value escapes to the heap).
-func stepOptions(opts []StepOption) ops.StepOptions {
-	var o ops.StepOptions
+func stepOptions(opts []StepOption) engine.StepOptions {
+	var o engine.StepOptions
 	for _, opt := range opts {
 		if opt != nil {
 			opt.applyStep(&o)
@@ -37,11 +37,11 @@ func stepOptions(opts []StepOption) ops.StepOptions {
 }
 
 // stepArgs adapts a step's body and options to the engine's.
-func stepArgs[T any](fn func(StepContext) (T, error), opts []StepOption) (func(*ops.StepContext) (T, error), ops.StepOptions) {
+func stepArgs[T any](fn func(StepContext) (T, error), opts []StepOption) (func(*engine.StepContext) (T, error), engine.StepOptions) {
 	o := stepOptions(opts)
-	var body func(*ops.StepContext) (T, error)
+	var body func(*engine.StepContext) (T, error)
 	if fn != nil {
-		body = func(sc *ops.StepContext) (T, error) { return fn(sc) }
+		body = func(sc *engine.StepContext) (T, error) { return fn(sc) }
 	}
 	return body, o
 }
@@ -50,7 +50,7 @@ func stepArgs[T any](fn func(StepContext) (T, error), opts []StepOption) (func(*
 // days; anything else is a *ValidationError and nothing is checkpointed).
 // The invocation suspends while the service's timer runs.
 func Wait(ctx Context, name string, d time.Duration) error {
-	return ops.Wait(ctx.engine(), name, d)
+	return engine.Wait(ctx.engine(), name, d)
 }
 
 // RunInChildContext runs fn in an isolated child context whose operation ids
@@ -61,20 +61,20 @@ func Wait(ctx Context, name string, d time.Duration) error {
 // *ChildContextError (equal on replay).
 func RunInChildContext[T any](ctx Context, name string, fn func(Context) (T, error), opts ...ChildOption) (T, error) {
 	body, o := childArgs(fn, opts)
-	return ops.RunInChildContext(ctx.engine(), name, body, o)
+	return engine.RunInChildContext(ctx.engine(), name, body, o)
 }
 
 // childArgs adapts a child context's body and options to the engine's.
-func childArgs[T any](fn func(Context) (T, error), opts []ChildOption) (func(*ops.Context) (T, error), ops.ChildOptions) {
-	var o ops.ChildOptions
+func childArgs[T any](fn func(Context) (T, error), opts []ChildOption) (func(*engine.Context) (T, error), engine.ChildOptions) {
+	var o engine.ChildOptions
 	for _, opt := range opts {
 		if opt != nil {
 			opt.applyChild(&o)
 		}
 	}
-	var body func(*ops.Context) (T, error)
+	var body func(*engine.Context) (T, error)
 	if fn != nil {
-		body = func(c *ops.Context) (T, error) { return fn(wrap(c)) }
+		body = func(c *engine.Context) (T, error) { return fn(wrap(c)) }
 	}
 	return body, o
 }

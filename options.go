@@ -8,43 +8,43 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 
 	"github.com/lambda-durable/durable/checkpoint"
+	"github.com/lambda-durable/durable/internal/engine"
 	"github.com/lambda-durable/durable/middleware"
-	"github.com/lambda-durable/durable/ops"
 	"github.com/lambda-durable/durable/retry"
 	"github.com/lambda-durable/durable/serdes"
 )
 
 // Option configures a Handler (NewHandler, Start).
-type Option interface{ applyHandler(*ops.Config) }
+type Option interface{ applyHandler(*engine.Config) }
 
 // StepOption configures a Step.
-type StepOption interface{ applyStep(*ops.StepOptions) }
+type StepOption interface{ applyStep(*engine.StepOptions) }
 
 // ChildOption configures RunInChildContext.
-type ChildOption interface{ applyChild(*ops.ChildOptions) }
+type ChildOption interface{ applyChild(*engine.ChildOptions) }
 
-type handlerOption func(*ops.Config)
+type handlerOption func(*engine.Config)
 
-func (f handlerOption) applyHandler(c *ops.Config) { f(c) }
+func (f handlerOption) applyHandler(c *engine.Config) { f(c) }
 
-type stepOption func(*ops.StepOptions)
+type stepOption func(*engine.StepOptions)
 
-func (f stepOption) applyStep(o *ops.StepOptions) { f(o) }
+func (f stepOption) applyStep(o *engine.StepOptions) { f(o) }
 
-type childOption func(*ops.ChildOptions)
+type childOption func(*engine.ChildOptions)
 
-func (f childOption) applyChild(o *ops.ChildOptions) { f(o) }
+func (f childOption) applyChild(o *engine.ChildOptions) { f(o) }
 
 // WithCheckpointClient makes the handler checkpoint through c (unless the
 // invocation's context carries a client, see checkpoint.ContextWithClient).
 func WithCheckpointClient(c checkpoint.Client) Option {
-	return handlerOption(func(cfg *ops.Config) { cfg.Client = c })
+	return handlerOption(func(cfg *engine.Config) { cfg.Client = c })
 }
 
 // WithLambdaClient makes the handler checkpoint through an aws-sdk-go-v2
 // Lambda client you built (custom endpoint, credentials, retryer...).
 func WithLambdaClient(c *lambda.Client) Option {
-	return handlerOption(func(cfg *ops.Config) {
+	return handlerOption(func(cfg *engine.Config) {
 		if c != nil {
 			cfg.Client = checkpoint.NewLambdaClient(c)
 		}
@@ -54,13 +54,13 @@ func WithLambdaClient(c *lambda.Client) Option {
 // WithCheckpointMode selects when checkpoints are sent: checkpoint.Eager{}
 // (the default), checkpoint.Batched{...} or checkpoint.Optimistic{}.
 func WithCheckpointMode(m checkpoint.Mode) Option {
-	return handlerOption(func(cfg *ops.Config) { cfg.Mode = m })
+	return handlerOption(func(cfg *engine.Config) { cfg.Mode = m })
 }
 
 // WithLogger sends the SDK's and the workflow's records to l's handler
 // (wrapped so that replays stay suppressed).
 func WithLogger(l *slog.Logger) Option {
-	return handlerOption(func(cfg *ops.Config) {
+	return handlerOption(func(cfg *engine.Config) {
 		if l != nil {
 			cfg.LogHandler = l.Handler()
 		}
@@ -69,30 +69,30 @@ func WithLogger(l *slog.Logger) Option {
 
 // WithLogHandler sends the SDK's and the workflow's records to h.
 func WithLogHandler(h slog.Handler) Option {
-	return handlerOption(func(cfg *ops.Config) { cfg.LogHandler = h })
+	return handlerOption(func(cfg *engine.Config) { cfg.LogHandler = h })
 }
 
 // WithShowReplayLogs emits records logged while replaying, marked
 // replay=true, instead of dropping them.
 func WithShowReplayLogs() Option {
-	return handlerOption(func(cfg *ops.Config) { cfg.ShowReplayLogs = true })
+	return handlerOption(func(cfg *engine.Config) { cfg.ShowReplayLogs = true })
 }
 
 // WithMiddleware adds middlewares around every operation, replays included
 // (the first is outermost).
 func WithMiddleware(mws ...middleware.Middleware) Option {
-	return handlerOption(func(cfg *ops.Config) { cfg.Middleware = append(cfg.Middleware, mws...) })
+	return handlerOption(func(cfg *engine.Config) { cfg.Middleware = append(cfg.Middleware, mws...) })
 }
 
 // WithAttemptMiddleware adds middlewares around each live step attempt.
 func WithAttemptMiddleware(mws ...middleware.Middleware) Option {
-	return handlerOption(func(cfg *ops.Config) { cfg.AttemptMiddleware = append(cfg.AttemptMiddleware, mws...) })
+	return handlerOption(func(cfg *engine.Config) { cfg.AttemptMiddleware = append(cfg.AttemptMiddleware, mws...) })
 }
 
 // WithCheckpointMiddleware adds middlewares around each call to the durable
 // execution service.
 func WithCheckpointMiddleware(mws ...middleware.CheckpointMiddleware) Option {
-	return handlerOption(func(cfg *ops.Config) {
+	return handlerOption(func(cfg *engine.Config) {
 		cfg.CheckpointMiddleware = append(cfg.CheckpointMiddleware, mws...)
 	})
 }
@@ -100,14 +100,14 @@ func WithCheckpointMiddleware(mws ...middleware.CheckpointMiddleware) Option {
 // WithInvocationMiddleware adds middlewares around each invocation (they
 // see the ARN, request id, first-invocation flag and final status).
 func WithInvocationMiddleware(mws ...middleware.InvocationMiddleware) Option {
-	return handlerOption(func(cfg *ops.Config) {
+	return handlerOption(func(cfg *engine.Config) {
 		cfg.InvocationMiddleware = append(cfg.InvocationMiddleware, mws...)
 	})
 }
 
 // WithMetrics installs m's operation, attempt and checkpoint middlewares.
 func WithMetrics(m *middleware.Metrics) Option {
-	return handlerOption(func(cfg *ops.Config) {
+	return handlerOption(func(cfg *engine.Config) {
 		if m == nil {
 			return
 		}
@@ -120,40 +120,40 @@ func WithMetrics(m *middleware.Metrics) Option {
 // WithDefaultRetry sets the retry strategy of steps that set none (default:
 // retry.Default()).
 func WithDefaultRetry(s retry.Strategy) Option {
-	return handlerOption(func(cfg *ops.Config) { cfg.DefaultRetry = s })
+	return handlerOption(func(cfg *engine.Config) { cfg.DefaultRetry = s })
 }
 
 // WithMaxPayloadBytes sets the largest operation payload stored as is
 // (default 256 KiB); larger child context results use ReplayChildren.
 func WithMaxPayloadBytes(n int) Option {
-	return handlerOption(func(cfg *ops.Config) { cfg.MaxPayloadBytes = n })
+	return handlerOption(func(cfg *engine.Config) { cfg.MaxPayloadBytes = n })
 }
 
 // WithMaxResponseBytes sets the largest result returned in the handler
 // response (default 6 MiB - 50 B); larger ones are checkpointed.
 func WithMaxResponseBytes(n int) Option {
-	return handlerOption(func(cfg *ops.Config) { cfg.MaxResponseBytes = n })
+	return handlerOption(func(cfg *engine.Config) { cfg.MaxResponseBytes = n })
 }
 
 // WithTimerFunc replaces time.AfterFunc for the Batched.MaxDelay timer
 // (tests fire it on demand).
 func WithTimerFunc(f func(d time.Duration, fn func()) (stop func() bool)) Option {
-	return handlerOption(func(cfg *ops.Config) { cfg.AfterFunc = f })
+	return handlerOption(func(cfg *engine.Config) { cfg.AfterFunc = f })
 }
 
 // WithDefaultClient replaces how the default client is built (normally
 // checkpoint.NewDefaultClient from the standard AWS configuration, on the
 // first invocation).
 func WithDefaultClient(f func(ctx context.Context) (checkpoint.Client, error)) Option {
-	return handlerOption(func(cfg *ops.Config) { cfg.DefaultClient = f })
+	return handlerOption(func(cfg *engine.Config) { cfg.DefaultClient = f })
 }
 
 // SerdesOption is WithSerdes's result: a handler, step and child option.
 type SerdesOption struct{ s serdes.Serdes }
 
-func (o SerdesOption) applyHandler(c *ops.Config)     { c.Serdes = o.s }
-func (o SerdesOption) applyStep(s *ops.StepOptions)   { s.Serdes = o.s }
-func (o SerdesOption) applyChild(c *ops.ChildOptions) { c.Serdes = o.s }
+func (o SerdesOption) applyHandler(c *engine.Config)     { c.Serdes = o.s }
+func (o SerdesOption) applyStep(s *engine.StepOptions)   { s.Serdes = o.s }
+func (o SerdesOption) applyChild(c *engine.ChildOptions) { c.Serdes = o.s }
 
 // WithSerdes sets the serdes of the handler's input and output (and default
 // of its operations), or of one step or child context.
@@ -162,8 +162,8 @@ func WithSerdes(s serdes.Serdes) SerdesOption { return SerdesOption{s} }
 // SubTypeOption is WithSubType's result: a step and child option.
 type SubTypeOption struct{ s string }
 
-func (o SubTypeOption) applyStep(s *ops.StepOptions)   { s.SubType = o.s }
-func (o SubTypeOption) applyChild(c *ops.ChildOptions) { c.SubType = o.s }
+func (o SubTypeOption) applyStep(s *engine.StepOptions)   { s.SubType = o.s }
+func (o SubTypeOption) applyChild(c *engine.ChildOptions) { c.SubType = o.s }
 
 // WithSubType overrides the operation's recorded subtype (1-32 of
 // [A-Za-z0-9_-]); operations built on steps and child contexts use it.
@@ -171,19 +171,19 @@ func WithSubType(s string) SubTypeOption { return SubTypeOption{s} }
 
 // WithRetry sets a step's retry strategy.
 func WithRetry(s retry.Strategy) StepOption {
-	return stepOption(func(o *ops.StepOptions) { o.Retry = s })
+	return stepOption(func(o *engine.StepOptions) { o.Retry = s })
 }
 
 // AtMostOncePerRetry makes each attempt's start durable before the body
 // runs; an attempt interrupted by a crash is not run again but counts as
 // failed (StepInterruptedError) and goes to the retry strategy.
 func AtMostOncePerRetry() StepOption {
-	return stepOption(func(o *ops.StepOptions) { o.AtMostOnce = true })
+	return stepOption(func(o *engine.StepOptions) { o.AtMostOnce = true })
 }
 
 // WithReplayChildren always checkpoints the child context with
 // ReplayChildren: on replay its body runs again over its children's
 // recorded results instead of returning a stored result.
 func WithReplayChildren() ChildOption {
-	return childOption(func(o *ops.ChildOptions) { o.ReplayChildren = true })
+	return childOption(func(o *engine.ChildOptions) { o.ReplayChildren = true })
 }

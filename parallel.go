@@ -1,6 +1,6 @@
 package durable
 
-import "github.com/lambda-durable/durable/ops"
+import "github.com/lambda-durable/durable/internal/engine"
 
 // Branch is one branch of Parallel: a function run in its own child context,
 // named Name ("" for unnamed).
@@ -27,18 +27,18 @@ func Branches[O any](fns ...func(ctx Context) (O, error)) []Branch[O] {
 // completion, abandonment, replay and the large-result path are those of
 // Map; branches of different result types use O = any.
 func Parallel[O any](ctx Context, name string, branches []Branch[O], opts ...ParallelOption) (*BatchResult[O], error) {
-	var o ops.BatchOptions
+	var o engine.BatchOptions
 	for _, opt := range opts {
 		if opt != nil {
 			opt.applyParallel(&o)
 		}
 	}
-	bs := make([]ops.Branch[O], len(branches))
+	bs := make([]engine.Branch[O], len(branches))
 	for i, b := range branches {
 		bs[i].Name = b.Name
 		if fn := b.Func; fn != nil {
-			bs[i].Func = func(c *ops.Context) (O, error) { return fn(wrap(c)) }
+			bs[i].Func = func(c *engine.Context) (O, error) { return fn(wrap(c)) }
 		}
 	}
-	return ops.Parallel(ctx.engine(), name, bs, o)
+	return engine.Parallel(ctx.engine(), name, bs, o)
 }

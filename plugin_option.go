@@ -5,8 +5,8 @@ import (
 	"log/slog"
 	"os"
 
+	"github.com/lambda-durable/durable/internal/engine"
 	"github.com/lambda-durable/durable/logging"
-	"github.com/lambda-durable/durable/ops"
 	"github.com/lambda-durable/durable/plugin"
 )
 
@@ -15,7 +15,7 @@ import (
 // plugin.Install. A hook that fails or panics is reported to the handler's
 // log handler (WithLogger, WithLogHandler, in any order) and ignored.
 func WithPlugins(plugins ...plugin.Plugin) Option {
-	return handlerOption(func(cfg *ops.Config) {
+	return handlerOption(func(cfg *engine.Config) {
 		m := plugin.Install(plugin.Config{Plugins: plugins, Logger: slog.New(configHandler{cfg})})
 		cfg.InvocationMiddleware = append(cfg.InvocationMiddleware, m.Invocation)
 		cfg.Middleware = append(cfg.Middleware, m.Operation)
@@ -26,7 +26,7 @@ func WithPlugins(plugins ...plugin.Plugin) Option {
 
 // configHandler logs to the handler's configured log handler, looked up when
 // a record is logged so that options applied after WithPlugins count.
-type configHandler struct{ cfg *ops.Config }
+type configHandler struct{ cfg *engine.Config }
 
 func (h configHandler) target() slog.Handler {
 	if h.cfg.LogHandler != nil {

@@ -3,7 +3,7 @@ package durable
 import (
 	"time"
 
-	"github.com/lambda-durable/durable/ops"
+	"github.com/lambda-durable/durable/internal/engine"
 	"github.com/lambda-durable/durable/retry"
 	"github.com/lambda-durable/durable/serdes"
 )
@@ -12,7 +12,7 @@ import (
 // polls again after Delay (whole seconds, at least 1 s); otherwise polling
 // stops and the current state is the result. A non-nil Err fails the
 // operation instead.
-type WaitDecision = ops.WaitDecision
+type WaitDecision = engine.WaitDecision
 
 // WaitStrategy decides, after each check of WaitForCondition, whether to
 // poll again and when. attempt is the 1-based number of the check just
@@ -23,15 +23,15 @@ type WaitStrategy[S any] func(state S, attempt int) WaitDecision
 // decide when the condition is still not met after their maximum number of
 // checks; WaitForCondition then fails with a *StepError whose ErrorType is
 // ErrorTypeConditionExhausted.
-type ConditionExhaustedError = ops.ConditionExhaustedError
+type ConditionExhaustedError = engine.ConditionExhaustedError
 
 // ErrorTypeConditionExhausted is the recorded ErrorType of a
 // wait-for-condition that ran out of checks.
-const ErrorTypeConditionExhausted = ops.ErrorTypeConditionExhausted
+const ErrorTypeConditionExhausted = engine.ErrorTypeConditionExhausted
 
 // conditionConfig collects the options of one WaitForCondition call.
 type conditionConfig[S any] struct {
-	ops.ConditionOptions[S]
+	engine.ConditionOptions[S]
 	err error
 }
 
@@ -120,7 +120,7 @@ func (b WaitStrategyBuilder[S]) FixedDelay(d time.Duration) WaitStrategyBuilder[
 // Build validates the configuration and returns the strategy; errors are
 // *ValidationError.
 func (b WaitStrategyBuilder[S]) Build() (WaitStrategy[S], error) {
-	s, err := ops.ConditionStrategy(b.done, b.cfg)
+	s, err := engine.ConditionStrategy(b.done, b.cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -153,7 +153,7 @@ func WaitForCondition[S any](ctx Context, name string, check func(sc StepContext
 		var zero S
 		return zero, err
 	}
-	return ops.WaitForCondition(ctx.engine(), name, fn, o)
+	return engine.WaitForCondition(ctx.engine(), name, fn, o)
 }
 
 // WaitForConditionAsync is WaitForCondition on its own goroutine: it returns
@@ -163,21 +163,21 @@ func WaitForCondition[S any](ctx Context, name string, check func(sc StepContext
 func WaitForConditionAsync[S any](ctx Context, name string, check func(sc StepContext, state S) (S, error), opts ...ConditionOption[S]) *Future[S] {
 	fn, o, err := conditionArgs(check, opts)
 	if err != nil {
-		return &Future[S]{h: ops.FailedHandle[S](ctx.engine(), err)}
+		return &Future[S]{h: engine.FailedHandle[S](ctx.engine(), err)}
 	}
-	return &Future[S]{h: ops.WaitForConditionAsync(ctx.engine(), name, fn, o)}
+	return &Future[S]{h: engine.WaitForConditionAsync(ctx.engine(), name, fn, o)}
 }
 
-func conditionArgs[S any](check func(StepContext, S) (S, error), opts []ConditionOption[S]) (func(*ops.StepContext, S) (S, error), ops.ConditionOptions[S], error) {
+func conditionArgs[S any](check func(StepContext, S) (S, error), opts []ConditionOption[S]) (func(*engine.StepContext, S) (S, error), engine.ConditionOptions[S], error) {
 	var c conditionConfig[S]
 	for _, opt := range opts {
 		if opt != nil {
 			opt.applyCondition(&c)
 		}
 	}
-	var fn func(*ops.StepContext, S) (S, error)
+	var fn func(*engine.StepContext, S) (S, error)
 	if check != nil {
-		fn = func(sc *ops.StepContext, s S) (S, error) { return check(sc, s) }
+		fn = func(sc *engine.StepContext, s S) (S, error) { return check(sc, s) }
 	}
 	return fn, c.ConditionOptions, c.err
 }

@@ -1,14 +1,15 @@
-// Package ops is the replay engine of the durable SDK: it loads an
-// execution's recorded operations, runs the workflow, assigns deterministic
-// operation ids, replays completed operations from history, runs live ones
-// through the middleware pipeline and the checkpointer, and decides when an
-// invocation suspends.
+// Package ops is the home of the durable operations' documentation; it
+// exports nothing.
 //
-// The root durable package is a thin typed layer over this package. An
-// operation kind is a type implementing the kind interface (see pipeline.go)
-// in its own file; it runs through (*Context).Run, which applies the same
-// pipeline (user middlewares, logging, serdes, replay, checkpoint) to every
-// kind. Goroutines that run durable code (the workflow, and branches started
-// with (*Execution).Go) are tracked by a small scheduler so that the
-// invocation suspends exactly when all of them wait on the service.
+// The operations themselves are called through the root package
+// (durable.Step, durable.Wait, durable.Map, ...). The replay engine that runs
+// them (event parsing, operation ids, the pipeline stages, suspension, the
+// operation kinds) lives in internal/engine, where it can change without
+// breaking users. What an interceptor sees of an operation is the descriptor
+// in package middleware. The wire vocabulary (operation types, subtypes,
+// statuses) is in package checkpoint.
+//
+// Nothing is exported here on purpose: the public surface of the SDK is
+// listed, package by package, in the API test at the repository root, so
+// that adding to it is a visible decision.
 package ops

@@ -4,8 +4,8 @@ import (
 	"time"
 
 	"github.com/lambda-durable/durable/checkpoint"
+	"github.com/lambda-durable/durable/internal/engine"
 	"github.com/lambda-durable/durable/middleware"
-	"github.com/lambda-durable/durable/ops"
 )
 
 // InvocationInfo describes one invocation of a durable function. The end
@@ -127,7 +127,7 @@ func operationInfo(op *middleware.Operation, isReplay bool) OperationInfo {
 // withOutcome sets the outcome fields from err and the payload.
 func (info OperationInfo) withOutcome(payload string, err error) OperationInfo {
 	if err != nil {
-		obj := ops.ErrorObjectOf(err)
+		obj := engine.ErrorObjectOf(err)
 		info.Error, info.Err = &obj, err
 		return info
 	}

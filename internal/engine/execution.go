@@ -1,0 +1,408 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/lambda-durable/durable/checkpoint"
+	"github.com/lambda-durable/durable/logging"
+	"github.com/lambda-durable/durable/serdes"
+)
+
+// ErrNothingPending is wrapped by the failure reported when every goroutine
+// of the workflow is blocked but the service has nothing pending that could
+// wake them (a deadlock in the workflow): returning PENDING would be illegal.
+var ErrNothingPending = errors.New("durable: every goroutine is blocked but no operation is pending in the service (deadlock)")
+
+// Execution is the state of one invocation of a durable execution: the
+// recorded operations, the checkpointer and the scheduler of the goroutines
+// that run durable code.
+type Execution struct {
+	en        *Engine
+	ctx       context.Context
+	arn       string
+	requestID string
+	execID    string
+	input     string
+	start     time.Time
+	cp        *checkpoint.Checkpointer
+	root      *Context
+	baseLog   *slog.Logger
+
+	// replayLeft counts the recorded operations not yet visited by the
+	// code; once it reaches zero nothing is replaying any more.
+	replayLeft atomic.Int64
+	replayIDs  map[string]bool
+
+	mu      sync.Mutex
+	ops     map[string]*checkpoint.Operation
+	waiters map[string][]chan struct{}
+	running int
+	ended   bool
+	fatal   error
+	idle    chan struct{}       // signalled when running drops to zero
+	dead    chan struct{}       // closed when the invocation ends
+	aborted chan struct{}       // closed on the first fatal error
+	scopes  map[string]*Context // scope of each wait, callback and invoke reached (cancel.go)
+
+	// enqMu orders closed-context checks and the end of the invocation with
+	// enqueues. Lock order: enqMu before mu.
+	enqMu sync.Mutex
+}
+
+func newExecution(ctx context.Context, en *Engine, ev *checkpoint.InvocationEvent, ops []checkpoint.Operation, reqID string) (*Execution, error) {
+	e := &Execution{
+		en:        en,
+		ctx:       ctx,
+		arn:       ev.DurableExecutionArn,
+		requestID: reqID,
+		ops:       make(map[string]*checkpoint.Operation, len(ops)),
+		waiters:   make(map[string][]chan struct{}),
+		idle:      make(chan struct{}, 1),
+		dead:      make(chan struct{}),
+		aborted:   make(chan struct{}),
+	}
+	for i := range ops {
+		op := &ops[i]
+		e.ops[op.Id] = op
+		if op.Type == checkpoint.TypeExecution {
+			e.execID = op.Id
+			e.start = op.StartTimestamp.Time
+			if op.ExecutionDetails != nil {
+				e.input = op.ExecutionDetails.InputPayload
+			}
+		}
+	}
+	e.replayIDs = make(map[string]bool)
+	for id, op := range e.ops {
+		if op.Type != checkpoint.TypeExecution && e.replayable(op) {
+			e.replayIDs[id] = true
+		}
+	}
+	e.replayLeft.Store(int64(len(e.replayIDs)))
+	replaying := len(e.replayIDs) > 0
+	if e.execID == "" {
+		e.execID = e.arn[strings.LastIndexByte(e.arn, '/')+1:]
+	}
+	if e.start.IsZero() {
+		e.start = time.Now()
+	}
+	e.baseLog = slog.New(en.cfg.LogHandler).With(
+		slog.String(logging.KeyExecutionARN, e.arn),
+		slog.String(logging.KeyRequestID, e.requestID))
+	cp, err := checkpoint.NewCheckpointer(ctx, checkpoint.CheckpointerConfig{
+		Client:       en.client,
+		ExecutionARN: e.arn,
+		Token:        ev.CheckpointToken,
+		Mode:         en.cfg.Mode,
+		OnState:      e.onState,
+		AfterFunc:    en.cfg.AfterFunc,
+	})
+	if err != nil {
+		return nil, err
+	}
+	e.cp = cp
+	e.root = &Context{Context: ctx, exec: e}
+	e.root.replaying.Store(replaying)
+	return e, nil
+}
+
+// replayable reports whether the code will visit op when it replays: every
+// enclosing context is recorded and either still open or recorded with
+// ReplayChildren (the children of other closed contexts are never visited).
+func (e *Execution) replayable(op *checkpoint.Operation) bool {
+	for p := op.ParentId; p != ""; {
+		parent := e.ops[p]
+		if parent == nil {
+			return false
+		}
+		if parent.Status.Terminal() && (parent.ContextDetails == nil || !parent.ContextDetails.ReplayChildren) {
+			return false
+		}
+		p = parent.ParentId
+	}
+	return true
+}
+
+// visit records that the code reached operation id.
+func (e *Execution) visit(id string) {
+	e.mu.Lock()
+	if e.replayIDs[id] {
+		delete(e.replayIDs, id)
+		e.replayLeft.Add(-1)
+	}
+	e.mu.Unlock()
+}
+
+// ARN returns the execution's ARN.
+func (e *Execution) ARN() string { return e.arn }
+
+// Serdes returns the handler's serdes (input, output, operation default).
+func (e *Execution) Serdes() serdes.Serdes { return e.en.cfg.Serdes }
+
+// MaxPayloadBytes is the configured largest operation payload.
+func (e *Execution) MaxPayloadBytes() int { return e.en.cfg.MaxPayloadBytes }
+
+// Operation returns the recorded operation with id, or nil. The returned
+// value must not be modified; records are replaced, never mutated.
+func (e *Execution) Operation(id string) *checkpoint.Operation {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.ops[id]
+}
+
+// run executes the workflow until it completes, fails or suspends.
+func (e *Execution) run() (*checkpoint.InvocationResponse, error) {
+	defer e.cp.Close()
+	var (
+		result any
+		werr   error
+	)
+	done := e.Go(func() {
+		defer func() {
+			if p := recover(); p != nil {
+				werr = newPanicError(p)
+			}
+		}()
+		result, werr = e.en.cfg.Workflow(e.root)
+	})
+	for {
+		select {
+		case <-done.ch:
+			if err := e.fatalErr(); err != nil {
+				return e.abortResponse(err)
+			}
+			return e.finish(result, werr)
+		case <-e.aborted:
+			return e.abortResponse(e.fatalErr())
+		case <-e.idle:
+			if resp, err, ok := e.trySuspend(done); ok {
+				return resp, err
+			}
+		case <-e.ctx.Done():
+			e.end()
+			return nil, &InvocationError{Err: e.ctx.Err()}
+		}
+	}
+}
+
+// trySuspend makes everything durable and, if every goroutine is still
+// blocked on the service, ends the invocation PENDING.
+func (e *Execution) trySuspend(done *Event) (*checkpoint.InvocationResponse, error, bool) {
+	if err := e.cp.Sync(e.ctx); err != nil {
+		e.end()
+		resp, ferr := failure(err)
+		return resp, ferr, true
+	}
+	e.enqMu.Lock()
+	defer e.enqMu.Unlock()
+	e.mu.Lock()
+	if e.running > 0 || done.fired || e.fatal != nil {
+		e.mu.Unlock()
+		return nil, nil, false
+	}
+	pending := false
+	for _, op := range e.ops {
+		if isPending(op) {
+			pending = true
+			break
+		}
+	}
+	e.endLocked()
+	e.mu.Unlock()
+	if !pending {
+		resp, err := failure(ErrNothingPending)
+		return resp, err, true
+	}
+	return &checkpoint.InvocationResponse{Status: checkpoint.InvocationPending}, nil, true
+}
+
+// isPending reports whether the service will change op by itself (a timer,
+// a callback, a chained invoke), which makes a PENDING response legal.
+func isPending(op *checkpoint.Operation) bool {
+	switch op.Type {
+	case checkpoint.TypeStep:
+		return op.Status == checkpoint.StatusPending
+	case checkpoint.TypeWait, checkpoint.TypeCallback, checkpoint.TypeChainedInvoke:
+		return op.Status == checkpoint.StatusStarted
+	}
+	return false
+}
+
+// finish builds the response for a workflow that returned.
+func (e *Execution) finish(result any, werr error) (*checkpoint.InvocationResponse, error) {
+	e.end()
+	if werr != nil {
+		return e.fail(werr)
+	}
+	payload, err := e.en.cfg.Serdes.Serialize(serdes.Context{ExecutionARN: e.arn}, result)
+	if err != nil {
+		return e.fail(err)
+	}
+	if len(payload) > e.en.cfg.MaxResponseBytes {
+		err := e.cp.Enqueue(checkpoint.OperationUpdate{
+			Id: e.execID, Type: checkpoint.TypeExecution, Action: checkpoint.ActionSucceed, Payload: payload,
+		})
+		if err == nil {
+			err = e.cp.Sync(e.ctx)
+		}
+		if err != nil {
+			return failure(err)
+		}
+		return &checkpoint.InvocationResponse{Status: checkpoint.InvocationSucceeded}, nil
+	}
+	if err := e.cp.Sync(e.ctx); err != nil {
+		return failure(err)
+	}
+	return &checkpoint.InvocationResponse{Status: checkpoint.InvocationSucceeded, Result: payload}, nil
+}
+
+// fail ends the execution FAILED with err after making what was recorded
+// durable. An error too large for the response is checkpointed through an
+// EXECUTION FAIL update and the response carries a shortened copy.
+func (e *Execution) fail(werr error) (*checkpoint.InvocationResponse, error) {
+	obj := ErrorObjectOf(werr)
+	resp := &checkpoint.InvocationResponse{Status: checkpoint.InvocationFailed, Error: &obj}
+	var err error
+	if b, _ := json.Marshal(resp); len(b) > e.en.cfg.MaxResponseBytes {
+		err = e.cp.Enqueue(checkpoint.OperationUpdate{
+			Id: e.execID, Type: checkpoint.TypeExecution, Action: checkpoint.ActionFail, Error: &obj,
+		})
+		short := checkpoint.ErrorObject{ErrorType: truncate(obj.ErrorType, 256), ErrorMessage: truncate(obj.ErrorMessage, 4096)}
+		resp.Error = &short
+	}
+	if err == nil {
+		err = e.cp.Sync(e.ctx)
+	}
+	if err != nil {
+		return failure(err)
+	}
+	return resp, nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}
+
+// abortResponse ends the invocation after a fatal error (checkpoint failure,
+// non-determinism, failed deserialization, panic in a goroutine).
+func (e *Execution) abortResponse(err error) (*checkpoint.InvocationResponse, error) {
+	e.end()
+	return failure(err)
+}
+
+func (e *Execution) fatalErr() error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.fatal
+}
+
+// abort records a fatal error and stops the calling goroutine; the
+// invocation ends with that error.
+func (e *Execution) abort(err error) {
+	e.setFatal(err)
+	runtime.Goexit()
+}
+
+func (e *Execution) setFatal(err error) {
+	e.mu.Lock()
+	if e.fatal == nil && !e.ended {
+		e.fatal = err
+		close(e.aborted)
+	}
+	e.mu.Unlock()
+}
+
+// end marks the invocation over: blocked goroutines exit and no further
+// update is accepted from user code.
+func (e *Execution) end() {
+	e.enqMu.Lock()
+	e.mu.Lock()
+	e.endLocked()
+	e.mu.Unlock()
+	e.enqMu.Unlock()
+}
+
+// endLocked is end with e.enqMu and e.mu held (in that order: holding
+// enqMu guarantees no update of user code is being queued meanwhile).
+func (e *Execution) endLocked() {
+	if !e.ended {
+		e.ended = true
+		close(e.dead)
+	}
+}
+
+// checkLive stops the calling goroutine if the invocation has ended.
+func (e *Execution) checkLive() {
+	e.mu.Lock()
+	ended := e.ended
+	e.mu.Unlock()
+	if ended {
+		runtime.Goexit()
+	}
+}
+
+// checkpointFailed handles an error from the checkpointer in a goroutine
+// running durable code: it ends the invocation with that error.
+func (e *Execution) checkpointFailed(err error) {
+	if errors.Is(err, checkpoint.ErrClosed) {
+		runtime.Goexit()
+	}
+	e.abort(err)
+}
+
+// enqueue queues updates from scope c, refusing them (ErrContextClosed) if c
+// or an ancestor is closed.
+func (e *Execution) enqueue(c *Context, updates ...checkpoint.OperationUpdate) error {
+	e.enqMu.Lock()
+	defer e.enqMu.Unlock()
+	e.checkLive()
+	if c.closedChain() {
+		return ErrContextClosed
+	}
+	if err := e.cp.Enqueue(updates...); err != nil {
+		e.checkpointFailed(err) // exits the goroutine; the deferred Unlock runs
+	}
+	return nil
+}
+
+// closeScope closes child and queues its completion update atomically, so
+// that no update of child can follow it.
+func (e *Execution) closeScope(child *Context, update checkpoint.OperationUpdate) error {
+	e.enqMu.Lock()
+	defer e.enqMu.Unlock()
+	e.checkLive()
+	if child.closedChain() { // abandoned, or inside a closed context
+		child.closed.Store(true)
+		return ErrContextClosed
+	}
+	child.closed.Store(true)
+	if err := e.cp.Enqueue(update); err != nil {
+		e.checkpointFailed(err) // exits the goroutine; the deferred Unlock runs
+	}
+	return nil
+}
+
+// commit marks an operation boundary (eager: waits until durable).
+func (e *Execution) commit(ctx context.Context) {
+	if err := e.cp.Commit(ctx); err != nil {
+		e.checkpointFailed(err)
+	}
+}
+
+// sync waits until everything queued is durable.
+func (e *Execution) sync(ctx context.Context) {
+	if err := e.cp.Sync(ctx); err != nil {
+		e.checkpointFailed(err)
+	}
+}

@@ -1,0 +1,279 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync/atomic"
+	"time"
+
+	"github.com/lambda-durable/durable/checkpoint"
+	"github.com/lambda-durable/durable/logging"
+	"github.com/lambda-durable/durable/retry"
+	"github.com/lambda-durable/durable/serdes"
+)
+
+// StepOptions configures a step.
+type StepOptions struct {
+	// Retry decides after a failed attempt (nil: the handler's default).
+	Retry retry.Strategy
+	// AtMostOnce makes each attempt's START durable before the body runs; an
+	// attempt found started without an outcome counts as failed
+	// (StepInterruptedError) instead of running again.
+	AtMostOnce bool
+	// Serdes encodes the result (nil: the handler's serdes).
+	Serdes serdes.Serdes
+	// SubType overrides checkpoint.SubTypeStep.
+	SubType string
+}
+
+// StepContext is what a step body receives: a context.Context with the
+// attempt's logger and identity, and no durable operations.
+type StepContext struct {
+	context.Context
+	r       *run
+	attempt int
+	logger  atomic.Pointer[slog.Logger]
+}
+
+// Attempt returns the 1-based attempt number.
+func (s *StepContext) Attempt() int { return s.attempt }
+
+// OperationID returns the step's operation id.
+func (s *StepContext) OperationID() string { return s.r.op.ID }
+
+// Name returns the step's name.
+func (s *StepContext) Name() string { return s.r.op.Name }
+
+// Logger returns a logger with executionArn, requestId, operationId,
+// operationName, parentId and attempt.
+func (s *StepContext) Logger() *slog.Logger {
+	if l := s.logger.Load(); l != nil {
+		return l
+	}
+	attrs := []any{
+		slog.String(logging.KeyOperationID, s.r.op.ID),
+		slog.Int(logging.KeyAttempt, s.attempt),
+	}
+	if s.r.op.Name != "" {
+		attrs = append(attrs, slog.String(logging.KeyOperationName, s.r.op.Name))
+	}
+	if s.r.op.ParentID != "" {
+		attrs = append(attrs, slog.String(logging.KeyParentID, s.r.op.ParentID))
+	}
+	s.logger.CompareAndSwap(nil, s.r.scope.exec.baseLog.With(attrs...))
+	return s.logger.Load()
+}
+
+type stepRun[T any] struct {
+	run
+	fn         func(*StepContext) (T, error)
+	body       any                                // StepFunc's body, when fn is nil
+	call       func(any, *StepContext) (T, error) // calls body (callAs)
+	atMostOnce bool
+	out        T
+}
+
+// Step runs fn as a durable step named name ("" for unnamed) on c: replayed
+// from history when recorded, otherwise run, retried per the strategy and
+// checkpointed.
+func Step[T any](c *Context, name string, fn func(*StepContext) (T, error), o StepOptions) (T, error) {
+	if fn == nil {
+		var zero T
+		return zero, &ValidationError{Field: "step function", Message: "nil"}
+	}
+	s := newStep(c, name, fn, o)
+	if err := c.run(&s.run); err != nil {
+		var zero T
+		return zero, err
+	}
+	return s.out, nil
+}
+
+// StepFunc is Step for a body that takes C, an interface implemented by
+// *StepContext (or *StepContext itself): the root package passes its public
+// body this way, without an adapter closure.
+func StepFunc[T, C any](c *Context, name string, fn func(C) (T, error), o StepOptions) (T, error) {
+	if fn == nil {
+		var zero T
+		return zero, &ValidationError{Field: "step function", Message: "nil"}
+	}
+	s := newStep[T](c, name, nil, o)
+	s.body, s.call = fn, callAs[T, C]
+	if err := c.run(&s.run); err != nil {
+		var zero T
+		return zero, err
+	}
+	return s.out, nil
+}
+
+// callAs calls a StepFunc body with sc as its C.
+func callAs[T, C any](body any, sc *StepContext) (T, error) {
+	return body.(func(C) (T, error))(any(sc).(C))
+}
+
+// newStep prepares a step run (StepAsync runs it on its own goroutine).
+func newStep[T any](c *Context, name string, fn func(*StepContext) (T, error), o StepOptions) *stepRun[T] {
+	s := &stepRun[T]{fn: fn, atMostOnce: o.AtMostOnce}
+	s.kind = s
+	s.op.Type = checkpoint.TypeStep
+	s.op.SubType = o.SubType
+	if s.op.SubType == "" {
+		s.op.SubType = checkpoint.SubTypeStep
+	}
+	s.op.Name = name
+	s.serdes = o.Serdes
+	s.strategy = o.Retry
+	if s.strategy == nil {
+		s.strategy = c.exec.en.cfg.DefaultRetry
+	}
+	return s
+}
+
+func (s *stepRun[T]) result() any { return s.out }
+func (s *stepRun[T]) dest() any   { return &s.out }
+
+func (s *stepRun[T]) failed(r *run, obj *checkpoint.ErrorObject) error {
+	return newStepError(r, obj)
+}
+
+func newStepError(r *run, obj *checkpoint.ErrorObject) *StepError {
+	e := &StepError{OperationID: r.op.ID, Name: r.op.Name}
+	if obj != nil {
+		e.Object = *obj
+	}
+	return e
+}
+
+// attempt runs the body once (called at the end of the attempt chain).
+func (s *stepRun[T]) attempt(ctx context.Context, r *run) (err error) {
+	// The invocation may have ended (suspended or failed elsewhere) since
+	// the operation started: then the body must not run at all.
+	r.scope.exec.checkLive()
+	sc := &StepContext{Context: ctx, r: r, attempt: r.op.Attempt}
+	defer func() {
+		if p := recover(); p != nil {
+			err = newPanicError(p)
+		}
+	}()
+	var v T
+	if s.fn != nil {
+		v, err = s.fn(sc)
+	} else {
+		v, err = s.call(s.body, sc)
+	}
+	if err != nil {
+		return err
+	}
+	s.out = v
+	r.op.Result = v
+	return nil
+}
+
+// execute runs attempts until one succeeds or the strategy gives up.
+func (s *stepRun[T]) execute(ctx context.Context, r *run) error {
+	r.markStarted() // an async step's starter goes on once the id is assigned
+	e := r.scope.exec
+	attempt, needStart := 1, true
+	if rec := r.rec; rec != nil {
+		if rec.Status == checkpoint.StatusPending {
+			rec = e.awaitOp(r.op.ID) // a retry is scheduled: wait until READY
+		}
+		if rec.StepDetails != nil {
+			attempt = rec.StepDetails.Attempt + 1
+		}
+		if rec.Status == checkpoint.StatusStarted {
+			needStart = false
+			if s.atMostOnce {
+				r.op.Attempt = attempt
+				ierr := &StepInterruptedError{OperationID: r.op.ID, Name: r.op.Name, Attempt: attempt}
+				r.decision = retry.Decision{}
+				if r.strategy != nil {
+					r.decision = r.strategy(attempt, ierr)
+					r.decision.Delay = retry.Clamp(r.decision.Delay)
+				}
+				if retrying, err := s.afterFailure(ctx, r, ierr, false); !retrying {
+					return err
+				}
+				attempt, needStart = s.awaitRetry(r), true
+			}
+		}
+	}
+	for {
+		r.op.Attempt = attempt
+		if s.atMostOnce && needStart {
+			if err := e.enqueue(r.scope, r.update(checkpoint.ActionStart)); err != nil {
+				return err
+			}
+			e.sync(ctx)
+			needStart = false
+		}
+		r.op.Status = checkpoint.StatusStarted
+		err := e.en.attemptChain(ctx, &r.op)
+		if err == nil {
+			done := r.update(checkpoint.ActionSucceed)
+			done.Payload = r.op.Payload
+			if err := s.record(r, needStart, done); err != nil {
+				return err
+			}
+			r.op.Status = checkpoint.StatusSucceeded
+			r.op.EndTime = time.Now()
+			return nil
+		}
+		retrying, ferr := s.afterFailure(ctx, r, err, needStart)
+		if !retrying {
+			return ferr
+		}
+		attempt, needStart = s.awaitRetry(r), true
+	}
+}
+
+// afterFailure checkpoints a failed attempt: RETRY (and reports true) when
+// r.decision says so, else FAIL and the step's error.
+func (s *stepRun[T]) afterFailure(ctx context.Context, r *run, err error, needStart bool) (bool, error) {
+	obj := ErrorObjectOf(err)
+	if r.decision.Retry {
+		u := r.update(checkpoint.ActionRetry)
+		u.Error = &obj
+		u.StepOptions = &checkpoint.StepOptions{NextAttemptDelaySeconds: retry.DelaySeconds(r.decision.Delay)}
+		if err := s.record(r, needStart, u); err != nil {
+			return false, err
+		}
+		r.op.Status = checkpoint.StatusPending
+		// Make the RETRY durable now so the service's timer starts.
+		r.scope.exec.sync(ctx)
+		return true, nil
+	}
+	u := r.update(checkpoint.ActionFail)
+	u.Error = &obj
+	if err := s.record(r, needStart, u); err != nil {
+		return false, err
+	}
+	r.op.Status = checkpoint.StatusFailed
+	r.op.EndTime = time.Now()
+	return false, newStepError(r, &obj)
+}
+
+// awaitRetry blocks until the scheduled retry is due and returns the next
+// attempt number.
+func (s *stepRun[T]) awaitRetry(r *run) int {
+	rec := r.scope.exec.awaitOp(r.op.ID)
+	r.rec = rec
+	if rec.Status.Terminal() {
+		// The service never completes a step on its own.
+		r.scope.exec.abort(fmt.Errorf("durable: step %s became %s while a retry was pending", r.op.ID, rec.Status))
+	}
+	if rec.StepDetails != nil {
+		return rec.StepDetails.Attempt + 1
+	}
+	return r.op.Attempt + 1
+}
+
+// record enqueues a step outcome, preceded by its START when needed (one
+// request in eager mode).
+func (s *stepRun[T]) record(r *run, needStart bool, u checkpoint.OperationUpdate) error {
+	if needStart {
+		return r.scope.exec.enqueue(r.scope, r.update(checkpoint.ActionStart), u)
+	}
+	return r.scope.exec.enqueue(r.scope, u)
+}

@@ -1,0 +1,216 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/lambda-durable/durable/checkpoint"
+	"github.com/lambda-durable/durable/retry"
+	"github.com/lambda-durable/durable/serdes"
+)
+
+// WaitDecision is what a wait strategy decides after a check.
+type WaitDecision struct {
+	// Continue polls again after Delay (clamped to whole seconds between 1 s
+	// and 366 days); false stops with the current state as the result.
+	Continue bool
+	// Delay is how long to wait before the next check.
+	Delay time.Duration
+	// Err, when not nil, fails the operation with this error (for example
+	// a *ConditionExhaustedError when too many checks were made).
+	Err error
+}
+
+// ErrorTypeConditionExhausted is the ErrorType recorded for a
+// *ConditionExhaustedError.
+const ErrorTypeConditionExhausted = "WaitForCondition.Exhausted"
+
+// ConditionExhaustedError is what the standard wait strategy decides when
+// the condition is still not met after its maximum number of checks. Like
+// every failure of the operation it is recorded and surfaces from
+// WaitForCondition as a *StepError with ErrorType
+// ErrorTypeConditionExhausted.
+type ConditionExhaustedError struct {
+	// Attempts is the number of checks made.
+	Attempts int
+}
+
+// Error implements error.
+func (e *ConditionExhaustedError) Error() string {
+	return fmt.Sprintf("durable: the condition was not met after %d checks", e.Attempts)
+}
+
+// ErrorType names the error in the ErrorObject.
+func (e *ConditionExhaustedError) ErrorType() string { return ErrorTypeConditionExhausted }
+
+// ConditionStrategy builds the standard wait strategy: stop as soon as done
+// reports true for the state, otherwise continue with cfg's exponential
+// backoff and jitter (cfg.RetryIf is ignored), and fail with a
+// *ConditionExhaustedError after cfg.MaxAttempts checks.
+func ConditionStrategy[S any](done func(state S) bool, cfg retry.Config) (func(S, int) WaitDecision, error) {
+	if done == nil {
+		return nil, &ValidationError{Field: "wait strategy", Message: "nil condition function"}
+	}
+	cfg.RetryIf = nil
+	delays, err := retry.New(cfg)
+	if err != nil {
+		return nil, &ValidationError{Field: "wait strategy", Message: err.Error()}
+	}
+	return func(state S, attempt int) WaitDecision {
+		if done(state) {
+			return WaitDecision{}
+		}
+		d := delays(attempt, nil)
+		if !d.Retry {
+			return WaitDecision{Err: &ConditionExhaustedError{Attempts: attempt}}
+		}
+		return WaitDecision{Continue: true, Delay: d.Delay}
+	}, nil
+}
+
+// ConditionOptions configures WaitForCondition.
+type ConditionOptions[S any] struct {
+	// Initial is the state the first check receives.
+	Initial S
+	// Strategy decides after each check (attempt is 1-based) whether to
+	// poll again and when. Required.
+	Strategy func(state S, attempt int) WaitDecision
+	// Serdes encodes the state in each poll's checkpoint (nil: the
+	// handler's serdes).
+	Serdes serdes.Serdes
+}
+
+// conditionRun reuses the step kind for its attempts (the check, through
+// the attempt chain), its recorded failures and its update helpers.
+type conditionRun[S any] struct {
+	stepRun[S]
+	strategy func(S, int) WaitDecision
+	state    S // the state the next check receives
+}
+
+// WaitForCondition polls check until the strategy stops, as one STEP
+// (subtype WaitForCondition): each check is an attempt, a decision to
+// continue is a RETRY carrying the new state as its payload (the invocation
+// may suspend until the delay is over), and the final state is the step's
+// result. An error from check or from the strategy fails the operation (no
+// retry) with a *StepError, equal on replay.
+func WaitForCondition[S any](c *Context, name string, check func(*StepContext, S) (S, error), o ConditionOptions[S]) (S, error) {
+	k, err := newCondition(name, check, o)
+	if err != nil {
+		var zero S
+		return zero, err
+	}
+	if err := c.run(&k.run); err != nil {
+		var zero S
+		return zero, err
+	}
+	return k.out, nil
+}
+
+// WaitForConditionAsync is WaitForCondition on its own goroutine: it returns
+// once the operation's id is assigned, and the handle's Wait returns what
+// WaitForCondition would. Like a step it cannot be cancelled.
+func WaitForConditionAsync[S any](c *Context, name string, check func(*StepContext, S) (S, error), o ConditionOptions[S]) *Async[S] {
+	k, err := newCondition(name, check, o)
+	if err != nil {
+		return failedAsync[S](c.exec, err)
+	}
+	return goRun(c, &k.run, func() S { return k.out }, nil)
+}
+
+func newCondition[S any](name string, check func(*StepContext, S) (S, error), o ConditionOptions[S]) (*conditionRun[S], error) {
+	switch {
+	case check == nil:
+		return nil, &ValidationError{Field: "check function", Message: "nil"}
+	case o.Strategy == nil:
+		return nil, &ValidationError{Field: "wait strategy", Message: "nil"}
+	}
+	k := &conditionRun[S]{strategy: o.Strategy, state: o.Initial}
+	k.fn = func(sc *StepContext) (S, error) { return check(sc, k.state) }
+	k.kind = k
+	k.op.Type = checkpoint.TypeStep
+	k.op.SubType = checkpoint.SubTypeWaitForCondition
+	k.op.Name = name
+	k.serdes = o.Serdes
+	return k, nil
+}
+
+// decide asks the strategy, turning a panic into an error decision.
+func (k *conditionRun[S]) decide(attempt int) (d WaitDecision) {
+	defer func() {
+		if p := recover(); p != nil {
+			d = WaitDecision{Err: newPanicError(p)}
+		}
+	}()
+	return k.strategy(k.out, attempt)
+}
+
+func (k *conditionRun[S]) execute(ctx context.Context, r *run) error {
+	r.markStarted() // an async starter goes on once the id is assigned
+	e := r.scope.exec
+	attempt, needStart := 1, true
+	if rec := r.rec; rec != nil {
+		if rec.Status == checkpoint.StatusPending {
+			k.awaitRetry(r) // the next poll is scheduled: wait until READY
+			rec = r.rec
+		}
+		if d := rec.StepDetails; d != nil && d.Attempt > 0 {
+			// Resume from the state the last poll recorded.
+			attempt = d.Attempt + 1
+			if err := r.serdes.Deserialize(r.serdesContext(), d.Result, &k.state); err != nil {
+				e.abort(asSerdesError(err, r.op.ID, serdes.OpDeserialize))
+			}
+		}
+		// STARTED: a check was interrupted; run it again (at least once).
+		needStart = rec.Status != checkpoint.StatusStarted
+	}
+	for {
+		r.op.Attempt = attempt
+		r.op.Status = checkpoint.StatusStarted
+		if err := e.en.attemptChain(ctx, &r.op); err != nil {
+			return k.finish(r, needStart, err)
+		}
+		d := k.decide(attempt)
+		if d.Err != nil {
+			return k.finish(r, needStart, d.Err)
+		}
+		if !d.Continue {
+			return k.finish(r, needStart, nil)
+		}
+		u := r.update(checkpoint.ActionRetry)
+		u.Payload = r.op.Payload
+		u.StepOptions = &checkpoint.StepOptions{NextAttemptDelaySeconds: retry.DelaySeconds(d.Delay)}
+		if err := k.record(r, needStart, u); err != nil {
+			return err
+		}
+		r.op.Status = checkpoint.StatusPending
+		// Make the RETRY durable now so the service's timer starts.
+		e.sync(ctx)
+		attempt = k.awaitRetry(r)
+		k.state, needStart = k.out, true
+	}
+}
+
+// finish records the outcome: SUCCEED with the last state when err is nil,
+// else FAIL with err (returned as a *StepError).
+func (k *conditionRun[S]) finish(r *run, needStart bool, err error) error {
+	u := r.update(checkpoint.ActionSucceed)
+	u.Payload = r.op.Payload
+	var obj checkpoint.ErrorObject
+	if err != nil {
+		obj = ErrorObjectOf(err)
+		u = r.update(checkpoint.ActionFail)
+		u.Error = &obj
+	}
+	if rerr := k.record(r, needStart, u); rerr != nil {
+		return rerr
+	}
+	r.op.EndTime = time.Now()
+	if err != nil {
+		r.op.Status = checkpoint.StatusFailed
+		return newStepError(r, &obj)
+	}
+	r.op.Status = checkpoint.StatusSucceeded
+	return nil
+}
