@@ -48,9 +48,10 @@ type Registry map[string]Factory
 // Run builds the run's functions with factory (completing env with the
 // Options that reach the service), starts an execution of the Deployment's
 // Handler with req.InputJSON as its input (asynchronously when req.Async),
-// keeps it invoked while it is pending, fires the actions of
-// req.ActionsFor(name) when a CallbackStarted event appears (each once for
-// that callback, in order, after its Delay), runs the Targets when the
+// keeps it invoked while it is pending, answers callbacks with
+// req.CallbackActions as AWS's runner does (each entry at most once, in file
+// order, for the first started callback whose name matches and that no
+// earlier success or failure completed; a heartbeat leaves it open), runs the Targets when the
 // handler invokes them, waits for a terminal status (waits and timeouts pass
 // on a virtual clock where possible) and returns what happened.
 // An error means the run itself broke (the service, a timeout); it fails the

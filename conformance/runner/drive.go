@@ -26,8 +26,17 @@ type driver struct {
 	client *lambda.Client
 	arn    string
 
-	seen    map[string]bool // callback ids whose actions are scheduled
-	pending []scheduled     // actions not sent yet, in due order
+	seen      map[string]bool // callback ids already read from the history
+	callbacks []*openCallback // started callbacks, in start order
+	used      []bool          // req.CallbackActions entries already assigned
+	pending   []scheduled     // actions not sent yet, in due order
+}
+
+// openCallback is a started callback as the driver tracks it.
+type openCallback struct {
+	id, name string
+	last     time.Time // when its previous action is due (its start at first)
+	closed   bool      // a success or failure has been assigned to it
 }
 
 // scheduled is a callback action and when it is due.
@@ -42,7 +51,6 @@ type scheduled struct {
 // history, schedules the actions of new callbacks, sends those that are due,
 // and otherwise moves the virtual clock to the next timer or action.
 func (d *driver) drive(ctx context.Context) error {
-	d.seen = map[string]bool{}
 	for {
 		if err := d.svc.WaitIdle(ctx); err != nil {
 			return err
@@ -78,10 +86,20 @@ func (d *driver) drive(ctx context.Context) error {
 	}
 }
 
-// schedule adds the actions of every callback started since the last call.
-// The actions of one callback are sent in file order, each Delay after the
-// previous one (the first one Delay after the callback started).
+// schedule records the callbacks started since the last call and assigns the
+// unused actions to them, as AWS's runner does: each entry of
+// CallbackActions is used at most once, in file order, for the first started
+// callback whose name matches and that no earlier success or failure has
+// completed. A heartbeat leaves its callback open for the next entry. An
+// action is due Delay after the previous action of the same callback (the
+// first one Delay after the callback was seen).
 func (d *driver) schedule(events []types.Event, now time.Time) {
+	if d.seen == nil {
+		d.seen = map[string]bool{}
+	}
+	if d.used == nil {
+		d.used = make([]bool, len(d.req.CallbackActions))
+	}
 	for _, ev := range events {
 		if ev.EventType != types.EventTypeCallbackStarted || ev.CallbackStartedDetails == nil {
 			continue
@@ -91,13 +109,33 @@ func (d *driver) schedule(events []types.Event, now time.Time) {
 			continue
 		}
 		d.seen[id] = true
-		due := now
-		for _, a := range d.req.ActionsFor(aws.ToString(ev.Name)) {
-			due = due.Add(a.Delay)
-			d.pending = append(d.pending, scheduled{due: due, callbackID: id, action: a})
+		d.callbacks = append(d.callbacks, &openCallback{id: id, name: aws.ToString(ev.Name), last: now})
+	}
+	for i, a := range d.req.CallbackActions {
+		if d.used[i] {
+			continue
 		}
+		cb := d.firstOpen(a)
+		if cb == nil {
+			continue
+		}
+		d.used[i] = true
+		cb.last = cb.last.Add(a.Delay)
+		cb.closed = a.Operation != spec.CallbackHeartbeat
+		d.pending = append(d.pending, scheduled{due: cb.last, callbackID: cb.id, action: a})
 	}
 	slices.SortStableFunc(d.pending, func(a, b scheduled) int { return a.due.Compare(b.due) })
+}
+
+// firstOpen returns the first started callback that a matches and that is
+// still open, or nil.
+func (d *driver) firstOpen(a spec.CallbackAction) *openCallback {
+	for _, cb := range d.callbacks {
+		if !cb.closed && a.Matches(cb.name) {
+			return cb
+		}
+	}
+	return nil
 }
 
 // send performs one callback action through the Lambda API.

@@ -148,28 +148,69 @@ func TestRunWithoutHandler(t *testing.T) {
 }
 
 func TestSchedule(t *testing.T) {
-	req := parse(t, `
-AsyncInvoke: true
-ExpectedResult: {ExecutionStatus: SUCCEEDED}
-CallbackActions:
-  - {CallbackName: b, Operation: success, Delay: 4}
-  - {CallbackName: '*', Operation: heartbeat}
-  - {CallbackName: a, Operation: success, Delay: 1}
-`)
-	d := &driver{req: req, seen: map[string]bool{}}
 	at := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 	started := func(name, id string) map[string]any {
 		return map[string]any{"EventType": "CallbackStarted", "Name": name, "CallbackStartedDetails": map[string]any{"CallbackId": id}}
 	}
-	d.schedule(toEvents(t, started("a", "id-a"), started("b", "id-b")), at)
-	d.schedule(toEvents(t, started("a", "id-a")), at.Add(time.Hour)) // seen: ignored
-	var got []string
-	for _, s := range d.pending {
-		got = append(got, s.callbackID+" "+s.action.Operation+" +"+s.due.Sub(at).String())
+	type batch struct {
+		after  time.Duration
+		events []map[string]any
 	}
-	want := "id-a heartbeat +0s, id-a success +1s, id-b success +4s, id-b heartbeat +4s"
-	if strings.Join(got, ", ") != want {
-		t.Errorf("schedule\n %s\nwant\n %s", strings.Join(got, ", "), want)
+	for _, tc := range []struct {
+		name    string
+		actions string
+		batches []batch
+		want    string
+	}{{
+		name: "each entry used once, in file order",
+		actions: `
+  - {CallbackName: b, Operation: success, Delay: 4}
+  - {CallbackName: '*', Operation: heartbeat}
+  - {CallbackName: a, Operation: success, Delay: 1}
+`,
+		batches: []batch{
+			{0, []map[string]any{started("a", "id-a"), started("b", "id-b")}},
+			{time.Hour, []map[string]any{started("a", "id-a")}}, // seen: ignored
+		},
+		// The wildcard heartbeat goes to the first open callback (a) only;
+		// b was completed by the first entry.
+		want: "id-a heartbeat +0s, id-a success +1s, id-b success +4s",
+	}, {
+		name: "same name: one success per callback",
+		actions: `
+  - {CallbackName: x, Operation: success}
+  - {CallbackName: x, Operation: failure}
+`,
+		batches: []batch{
+			{0, []map[string]any{started("x", "id-1")}},
+			{time.Minute, []map[string]any{started("x", "id-1"), started("x", "id-2")}},
+		},
+		want: "id-1 success +0s, id-2 failure +1m0s",
+	}, {
+		name: "heartbeat keeps the callback open for the next entry",
+		actions: `
+  - {CallbackName: x, Operation: heartbeat, Delay: 2}
+  - {CallbackName: x, Operation: heartbeat, Delay: 2}
+  - {CallbackName: x, Operation: success, Delay: 2}
+  - {CallbackName: x, Operation: success}
+`,
+		batches: []batch{{0, []map[string]any{started("x", "id-1")}}},
+		want:    "id-1 heartbeat +2s, id-1 heartbeat +4s, id-1 success +6s",
+	}} {
+		t.Run(tc.name, func(t *testing.T) {
+			req := parse(t, "AsyncInvoke: true\nExpectedResult: {ExecutionStatus: SUCCEEDED}\nCallbackActions:"+tc.actions)
+			d := &driver{req: req}
+			for _, b := range tc.batches {
+				d.schedule(toEvents(t, b.events...), at.Add(b.after))
+			}
+			var got []string
+			for _, s := range d.pending {
+				got = append(got, s.callbackID+" "+s.action.Operation+" +"+s.due.Sub(at).String())
+			}
+			if strings.Join(got, ", ") != tc.want {
+				t.Errorf("schedule\n %s\nwant\n %s", strings.Join(got, ", "), tc.want)
+			}
+		})
 	}
 }
 
