@@ -100,19 +100,6 @@ func (a CallbackAction) Matches(name string) bool {
 	return a.CallbackName == "*" || a.CallbackName == name
 }
 
-// ActionsFor returns, in file order, the callback actions that apply to a
-// callback with the given name (a callback without a name, such as the one
-// inside a wait-for-callback, is matched by '*' only).
-func (r *Requirement) ActionsFor(name string) []CallbackAction {
-	var out []CallbackAction
-	for _, a := range r.CallbackActions {
-		if a.Matches(name) {
-			out = append(out, a)
-		}
-	}
-	return out
-}
-
 // ErrorObject is the error a failure callback reports.
 type ErrorObject struct {
 	ErrorType    string

@@ -290,29 +290,13 @@ func TestLoadDirReportsEveryBadFile(t *testing.T) {
 	}
 }
 
-func TestActionsFor(t *testing.T) {
-	r := mustParse(t, minimal+`
-CallbackActions:
-  - {CallbackName: a, Operation: heartbeat}
-  - {CallbackName: '*', Operation: success, Payload: x}
-  - {CallbackName: b, Operation: failure}
-  - {CallbackName: a, Operation: success, Delay: 1}
-`)
-	ops := func(name string) string {
-		var s []string
-		for _, a := range r.ActionsFor(name) {
-			s = append(s, a.CallbackName+":"+a.Operation)
-		}
-		return strings.Join(s, " ")
-	}
-	for name, want := range map[string]string{
-		"a": "a:heartbeat *:success a:success",
-		"b": "*:success b:failure",
-		"":  "*:success",
-		"c": "*:success",
-	} {
-		if got := ops(name); got != want {
-			t.Errorf("ActionsFor(%q) = %q, want %q", name, got, want)
+func TestActionMatches(t *testing.T) {
+	for _, tc := range []struct {
+		pattern, name string
+		want          bool
+	}{{"a", "a", true}, {"a", "b", false}, {"*", "b", true}, {"*", "", true}, {"a", "", false}} {
+		if got := (CallbackAction{CallbackName: tc.pattern}).Matches(tc.name); got != tc.want {
+			t.Errorf("%q matches %q = %v, want %v", tc.pattern, tc.name, got, tc.want)
 		}
 	}
 }
