@@ -13,10 +13,41 @@ import (
 // to tell Lambda from a local run.
 const EnvLambdaFunctionName = "AWS_LAMBDA_FUNCTION_NAME"
 
-// NewJSONHandler returns a handler writing one JSON object per line to w,
-// the format CloudWatch Logs indexes. A nil level means slog.LevelInfo.
+// The keys of Lambda's JSON log format that NewJSONHandler writes in place of
+// log/slog's "time" and "msg".
+const (
+	KeyTimestamp = "timestamp"
+	KeyMessage   = "message"
+)
+
+// NewJSONHandler returns a handler writing one JSON object per line to w in
+// Lambda's JSON log format, the one CloudWatch Logs indexes and AWS's durable
+// SDKs write: "timestamp" (UTC, RFC 3339 with milliseconds), "level",
+// "message", then the record's attributes (the SDK adds "requestId",
+// "executionArn" and, inside an operation, "operationId"). A nil level means
+// slog.LevelInfo.
 func NewJSONHandler(w io.Writer, level slog.Leveler) slog.Handler {
-	return slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level})
+	return slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level, ReplaceAttr: lambdaJSONKeys})
+}
+
+// lambdaTimeFormat is the timestamp layout of Lambda's JSON log records.
+const lambdaTimeFormat = "2006-01-02T15:04:05.000Z"
+
+// lambdaJSONKeys renames log/slog's built-in keys to Lambda's.
+func lambdaJSONKeys(groups []string, a slog.Attr) slog.Attr {
+	if len(groups) > 0 {
+		return a
+	}
+	switch a.Key {
+	case slog.TimeKey:
+		if t, ok := a.Value.Any().(time.Time); ok {
+			return slog.String(KeyTimestamp, t.UTC().Format(lambdaTimeFormat))
+		}
+		a.Key = KeyTimestamp
+	case slog.MessageKey:
+		a.Key = KeyMessage
+	}
+	return a
 }
 
 // NewTextHandler returns a human-friendly handler (tint) for local runs.

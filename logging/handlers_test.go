@@ -2,10 +2,13 @@ package logging
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"log/slog"
+	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 func env(m map[string]string) func(string) string {
@@ -20,8 +23,32 @@ func TestDefaultHandlerInLambdaWritesJSON(t *testing.T) {
 	if err := json.Unmarshal(buf.Bytes(), &m); err != nil {
 		t.Fatalf("not JSON: %q: %v", buf.String(), err)
 	}
-	if m[slog.MessageKey] != "hello" || m[KeyRequestID] != "r-1" {
+	if m[KeyMessage] != "hello" || m[KeyRequestID] != "r-1" {
 		t.Fatalf("record = %v", m)
+	}
+}
+
+func TestJSONHandlerWritesLambdaFormat(t *testing.T) {
+	var buf bytes.Buffer
+	at := time.Date(2026, 3, 4, 5, 6, 7, 891_000_000, time.FixedZone("X", 3600))
+	r := slog.NewRecord(at, slog.LevelWarn, "charged", 0)
+	r.AddAttrs(slog.String(KeyRequestID, "r-1"), slog.Group("g", slog.String("msg", "kept")))
+	if err := NewJSONHandler(&buf, nil).Handle(context.Background(), r); err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(buf.Bytes(), &m); err != nil {
+		t.Fatalf("not JSON: %q: %v", buf.String(), err)
+	}
+	want := map[string]any{
+		"timestamp": "2026-03-04T04:06:07.891Z", "level": "WARN", "message": "charged",
+		"requestId": "r-1", "g": map[string]any{"msg": "kept"},
+	}
+	if !reflect.DeepEqual(m, want) {
+		t.Fatalf("record\n %v\nwant\n %v", m, want)
+	}
+	if !strings.HasPrefix(buf.String(), `{"timestamp":`) {
+		t.Errorf("timestamp is not the first key: %s", buf.String())
 	}
 }
 

@@ -30,7 +30,7 @@ func ExampleHistory() {
 
 func ExampleLogs() {
 	records, err := match.DecodeLogs(strings.NewReader(`{"hook":"invocation-start","first":true}
-{"level":"INFO","msg":"step ran for c4ca"}
+{"timestamp":"2025-01-01T00:00:00.000Z","level":"INFO","message":"step ran for c4ca"}
 {"hook":"invocation-end","status":"SUCCEEDED"}
 `))
 	if err != nil {

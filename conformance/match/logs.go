@@ -13,8 +13,9 @@ import (
 
 // DecodeLogs reads log output, one record per line, in order. A line holding a
 // JSON object is that object (numbers kept exact); any other non-blank line
-// becomes {"message": line}. A record with "msg" but no "message" (log/slog's
-// JSON handler) also gets "message", so requirements can match either.
+// becomes {"message": line}. Records are kept as written: a key is never
+// renamed, so a requirement on "message" fails against a logger that writes
+// "msg".
 func DecodeLogs(r io.Reader) ([]map[string]any, error) {
 	br := bufio.NewReader(r)
 	var records []map[string]any
@@ -37,11 +38,6 @@ func decodeRecord(line []byte) map[string]any {
 	rec, ok := v.(map[string]any)
 	if err != nil || !ok {
 		return map[string]any{"message": string(line)}
-	}
-	if _, has := rec["message"]; !has {
-		if msg, ok := rec["msg"]; ok {
-			rec["message"] = msg
-		}
 	}
 	return rec
 }

@@ -11,7 +11,7 @@ import (
 // pluginLogs is a two-invocation run of a plugin that logs its hooks.
 const pluginLogs = `
 {"plugin":"CONFPLUGIN","hook":"invocation-start","first":true,"requestId":"r1","operationsCount":1}
-{"time":"2025-01-01T00:00:00Z","level":"INFO","msg":"Greeting step running for: abc"}
+{"timestamp":"2025-01-01T00:00:00.000Z","level":"INFO","message":"Greeting step running for: abc"}
 {"plugin":"CONFPLUGIN","hook":"operation-start","op":"a1b2","type":"WAIT","isReplay":false}
 {"plugin":"CONFPLUGIN","hook":"invocation-end","first":true,"terminal":false,"status":"PENDING"}
 
@@ -44,14 +44,18 @@ func TestDecodeLogs(t *testing.T) {
 	if len(recs) != 8 {
 		t.Fatalf("%d records, want 8 (blank lines skipped)", len(recs))
 	}
-	if recs[1]["message"] != "Greeting step running for: abc" || recs[1]["msg"] != recs[1]["message"] {
-		t.Errorf("slog record = %v, want message copied from msg", recs[1])
+	if recs[1]["message"] != "Greeting step running for: abc" {
+		t.Errorf("Lambda JSON record = %v", recs[1])
+	}
+	slogRecs, err := DecodeLogs(strings.NewReader(`{"level":"INFO","msg":"hi"}`))
+	if _, has := slogRecs[0]["message"]; has || err != nil {
+		t.Errorf("a record with msg gained a message key: %v (%v)", slogRecs[0], err)
 	}
 	if recs[4]["message"] != "plain text line [ERROR] something" || len(recs[4]) != 1 {
 		t.Errorf("plain line = %v", recs[4])
 	}
 	long := `{"message":"` + strings.Repeat("x", 200_000) + `"}` + "\n" + "[1,2]\n" + `{"message":"m","msg":"other"}`
-	recs, err := DecodeLogs(strings.NewReader(long))
+	recs, err = DecodeLogs(strings.NewReader(long))
 	if err != nil || len(recs) != 3 || len(recs[0]["message"].(string)) != 200_000 {
 		t.Fatalf("long line: %d records, %v", len(recs), err)
 	}

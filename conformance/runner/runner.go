@@ -19,6 +19,7 @@ import (
 	"github.com/lambda-durable/durable/conformance/spec"
 	"github.com/lambda-durable/durable/local"
 	"github.com/lambda-durable/durable/local/httpapi"
+	"github.com/lambda-durable/durable/logging"
 )
 
 // FunctionName is the name the requirement's handler is registered under.
@@ -179,17 +180,9 @@ func (d *driver) start(ctx context.Context, name string) <-chan invokeResult {
 	return ch
 }
 
-// LogHandler returns the slog handler the run's functions log through: JSON
-// lines on w, with the record's message under "message" (the key the
-// requirements' ExpectedLogs use) and every level enabled.
+// LogHandler returns the slog handler the run's functions log through: the
+// SDK's own Lambda JSON handler (logging.NewJSONHandler), as a deployed
+// function writes, unchanged and at its default level.
 func LogHandler(w io.Writer) slog.Handler {
-	return slog.NewJSONHandler(w, &slog.HandlerOptions{
-		Level: slog.LevelDebug,
-		ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
-			if len(groups) == 0 && a.Key == slog.MessageKey {
-				a.Key = "message"
-			}
-			return a
-		},
-	})
+	return logging.NewJSONHandler(w, nil)
 }
