@@ -2,7 +2,7 @@
 # that keep heavy dependencies out of the SDK) is tested by `make test`.
 MODULES := $(shell find . -name go.mod -not -path './.git/*' -exec dirname {} \; | sort)
 
-.PHONY: test demo vet bench fuzz-smoke
+.PHONY: test demo vet bench bench-peers fuzz-smoke
 
 ## test: vet and run every module's tests under the race detector.
 test: vet
@@ -23,3 +23,10 @@ BENCH ?= .
 COUNT ?= 1
 bench:
 	go test -run '^$$' -bench '$(BENCH)' -benchmem -count $(COUNT) ./...
+
+## bench-peers: run AWS's JS SDK (../shared/peers/js, needs node and npm) and
+## our workloads side by side, interleaved, and print each workload's ratio
+## with its spread: make bench-peers PAIRS=5
+PAIRS ?= 3
+bench-peers:
+	go run ./internal/benchmarks/peers -pairs $(PAIRS)
