@@ -1,6 +1,6 @@
 module github.com/lambda-durable/durable/conformance
 
-go 1.26.8
+go 1.24
 
 require (
 	github.com/aws/aws-sdk-go-v2 v1.48.0
@@ -10,7 +10,7 @@ require (
 )
 
 require (
-	github.com/aws/aws-lambda-go v1.55.1 // indirect
+	github.com/aws/aws-lambda-go v1.54.0 // indirect
 	github.com/aws/aws-sdk-go-v2/aws/protocol/eventstream v1.7.27 // indirect
 	github.com/aws/aws-sdk-go-v2/config v1.33.18 // indirect
 	github.com/aws/aws-sdk-go-v2/credentials v1.21.0 // indirect

@@ -30,7 +30,8 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, *api
 	}
 	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	if err != nil {
-		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
 			return nil, tooLarge
 		}
 		return nil, badRequest(codeInvalidContent, "could not read the request body: "+err.Error())
@@ -58,7 +59,8 @@ func decodeJSON(body []byte, v any) *apiError {
 
 // jsonErrorText describes a JSON decoding error without Go type names.
 func jsonErrorText(err error) string {
-	if te, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
 		if te.Field != "" {
 			return fmt.Sprintf("field %s: unexpected JSON %s at offset %d", te.Field, te.Value, te.Offset)
 		}

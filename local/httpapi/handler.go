@@ -101,11 +101,13 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // request its client cancelled with a 400 nobody reads, anything else as a
 // 500 ServiceException.
 func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
-	if ae, ok := errors.AsType[*apiError](err); ok {
+	var ae *apiError
+	if errors.As(err, &ae) {
 		writeError(w, ae)
 		return
 	}
-	if le, ok := errors.AsType[*local.APIError](err); ok {
+	var le *local.APIError
+	if errors.As(err, &le) {
 		status := le.HTTPStatus
 		if status < 400 || status > 599 {
 			status = http.StatusInternalServerError

@@ -72,7 +72,8 @@ func TestTimestampMembersEndInTimestamp(t *testing.T) {
 			return
 		}
 		seen[typ] = true
-		for f := range typ.Fields() {
+		for i := range typ.NumField() {
+			f := typ.Field(i)
 			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 			if name == "" {
 				name = f.Name

@@ -142,7 +142,8 @@ func (a *App) Run(ctx context.Context, args []string) int {
 		a.commandUsage(a.Stdout, c)
 		return 0
 	}
-	if ue, ok := errors.AsType[*usageError](err); ok && ue.cmd == "" {
+	var ue *usageError
+	if errors.As(err, &ue) && ue.cmd == "" {
 		ue.cmd = c.name
 	}
 	return a.fail(err)
@@ -152,7 +153,8 @@ func (a *App) fail(err error) int {
 	if err == nil {
 		return 0
 	}
-	if ue, ok := errors.AsType[*usageError](err); ok {
+	var ue *usageError
+	if errors.As(err, &ue) {
 		hint := "durable help"
 		if ue.cmd != "" {
 			hint += " " + ue.cmd

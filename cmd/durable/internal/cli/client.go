@@ -44,10 +44,12 @@ func (cf *clientFlags) client() (*lambda.Client, error) {
 // service's error code and message, or a hint when the server is not there.
 // The original error stays reachable with errors.As.
 func (cf *clientFlags) apiError(op string, err error) error {
-	if ae, ok := errors.AsType[smithy.APIError](err); ok {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
 		return &shortError{msg: fmt.Sprintf("%s: %s: %s", op, ae.ErrorCode(), ae.ErrorMessage()), err: err}
 	}
-	if _, ok := errors.AsType[*net.OpError](err); ok {
+	var oe *net.OpError
+	if errors.As(err, &oe) {
 		return &shortError{msg: fmt.Sprintf("%s: cannot reach the durable server at %s (is 'durable serve' running?)", op, cf.endpoint), err: err}
 	}
 	return fmt.Errorf("%s: %w", op, err)
