@@ -63,8 +63,15 @@ func WithFunctionName(name string) Option { return func(o *options) { o.name = n
 // WithStartTime sets the virtual clock's start (default 2025-01-01T00:00:00Z).
 func WithStartTime(t time.Time) Option { return func(o *options) { o.start = t } }
 
+// DefaultExecutionTimeout is the timeout of the executions a Runner starts
+// unless WithExecutionTimeout says otherwise: the longest the service allows
+// (366 days), so that a workflow's own waits and callback timeouts decide
+// what happens in a test, not the runner. Set the timeout your function is
+// deployed with to test what happens when it runs out.
+const DefaultExecutionTimeout = 366 * 24 * time.Hour
+
 // WithExecutionTimeout sets the timeout of the executions Run starts
-// (default 24 hours).
+// (default DefaultExecutionTimeout).
 func WithExecutionTimeout(d time.Duration) Option { return func(o *options) { o.timeout = d } }
 
 // WithServiceOptions passes options to the local service (limits, retry
@@ -99,7 +106,7 @@ type Runner struct {
 
 // New returns a Runner for fn. Release it with Close.
 func New(fn Function, opts ...Option) *Runner {
-	o := options{name: DefaultFunctionName}
+	o := options{name: DefaultFunctionName, timeout: DefaultExecutionTimeout}
 	for _, opt := range opts {
 		opt(&o)
 	}
