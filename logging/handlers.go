@@ -61,7 +61,7 @@ func newTextHandler(w io.Writer, level slog.Leveler, getenv func(string) string)
 	if level == nil {
 		level = slog.LevelInfo
 	}
-	return tint.NewHandler(w, &tint.Options{
+	return tint.NewTextHandler(w, &tint.Options{
 		Level:      level,
 		TimeFormat: time.TimeOnly + ".000",
 		NoColor:    getenv("NO_COLOR") != "" || !isTerminal(w),

@@ -154,7 +154,7 @@ func (wh *warehouse) run(ctx context.Context, every time.Duration) (*lambda.GetD
 		if err != nil {
 			return nil, nil, fmt.Errorf("%w: reading the execution: %w", ErrDemo, err)
 		}
-		events, err := History(ctx, wh.client, wh.arn)
+		events, err := timeline.LambdaHistory(ctx, wh.client, wh.arn)
 		if err != nil {
 			return nil, nil, fmt.Errorf("%w: reading the history: %w", ErrDemo, err)
 		}
@@ -174,7 +174,7 @@ func (wh *warehouse) run(ctx context.Context, every time.Duration) (*lambda.GetD
 
 // answer confirms the shipment on every open callback not answered yet.
 func (wh *warehouse) answer(ctx context.Context, events []types.Event) error {
-	for _, cb := range OpenCallbacks(events) {
+	for _, cb := range timeline.OpenCallbacks(events) {
 		if wh.answered[cb.CallbackId] {
 			continue
 		}

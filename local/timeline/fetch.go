@@ -37,21 +37,32 @@ func ForExecution(ctx context.Context, svc *local.Service, arn string) (*Timelin
 }
 
 // ForLambdaExecution reads the whole history of an execution through an
-// aws-sdk-go-v2 Lambda client (GetDurableExecutionHistory, every page) and
-// builds its timeline.
+// aws-sdk-go-v2 Lambda client and builds its timeline.
 func ForLambdaExecution(ctx context.Context, client *lambda.Client, arn string) (*Timeline, error) {
+	events, err := LambdaHistory(ctx, client, arn)
+	if err != nil {
+		return nil, err
+	}
+	return FromLambdaHistory(events)
+}
+
+// LambdaHistory reads the whole history of an execution through an
+// aws-sdk-go-v2 Lambda client (GetDurableExecutionHistory with its data,
+// every page; a service that never stops paging is an error).
+func LambdaHistory(ctx context.Context, client *lambda.Client, arn string) ([]types.Event, error) {
 	var events []types.Event
 	var marker *string
 	for range maxPages {
 		page, err := client.GetDurableExecutionHistory(ctx, &lambda.GetDurableExecutionHistoryInput{
 			DurableExecutionArn: aws.String(arn), Marker: marker, MaxItems: pageSize,
+			IncludeExecutionData: aws.Bool(true),
 		})
 		if err != nil {
 			return nil, fmt.Errorf("timeline: reading the history of %s: %w", arn, err)
 		}
 		events = append(events, page.Events...)
 		if marker = page.NextMarker; aws.ToString(marker) == "" {
-			return FromLambdaHistory(events)
+			return events, nil
 		}
 	}
 	return nil, fmt.Errorf("timeline: the history of %s has more than %d pages", arn, maxPages)

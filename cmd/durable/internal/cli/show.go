@@ -13,7 +13,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
-	"github.com/lambda-durable/durable/examples/order"
 	"github.com/lambda-durable/durable/local/timeline"
 )
 
@@ -58,7 +57,7 @@ func (a *App) show(ctx context.Context, args []string) error {
 	if err != nil {
 		return o.apiError("show", err)
 	}
-	events, err := order.History(ctx, client, arn)
+	events, err := timeline.LambdaHistory(ctx, client, arn)
 	if err != nil {
 		return o.apiError("show", err)
 	}
@@ -77,7 +76,7 @@ func (a *App) show(ctx context.Context, args []string) error {
 	}
 	writeSummary(a.Stdout, exec)
 	if exec.Status == types.ExecutionStatusRunning {
-		for _, cb := range order.OpenCallbacks(events) {
+		for _, cb := range timeline.OpenCallbacks(events) {
 			fmt.Fprintf(a.Stdout, "Waiting:   the %s callback (operation %s)\n           answer: durable callback succeed|fail %s [payload]\n",
 				cb.Label(), cb.OperationId, cb.CallbackId)
 		}

@@ -1,31 +1,9 @@
-package order
+package timeline
 
 import (
-	"context"
-
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 )
-
-// History reads every page of an execution's history with client. The
-// demo and the durable CLI read executions with it.
-func History(ctx context.Context, client *lambda.Client, arn string) ([]types.Event, error) {
-	var events []types.Event
-	p := lambda.NewGetDurableExecutionHistoryPaginator(client, &lambda.GetDurableExecutionHistoryInput{
-		DurableExecutionArn:  aws.String(arn),
-		IncludeExecutionData: aws.Bool(true),
-		MaxItems:             1000,
-	})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, err
-		}
-		events = append(events, page.Events...)
-	}
-	return events, nil
-}
 
 // Callback is a callback an execution waits on, as its history shows it.
 type Callback struct {

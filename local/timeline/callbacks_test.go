@@ -1,4 +1,4 @@
-package order_test
+package timeline
 
 import (
 	"slices"
@@ -6,8 +6,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
-
-	"github.com/lambda-durable/durable/examples/order"
 )
 
 func TestOpenCallbacks(t *testing.T) {
@@ -32,18 +30,18 @@ func TestOpenCallbacks(t *testing.T) {
 		ended(types.EventTypeCallbackFailed, "4"),
 		ended(types.EventTypeStepSucceeded, "2"), // not a callback event
 	}
-	got := order.OpenCallbacks(events)
-	want := []order.Callback{
+	got := OpenCallbacks(events)
+	want := []Callback{
 		{OperationId: "2", Name: "b", CallbackId: "cb-b"},
 		{OperationId: "0-1", ParentName: "parent", CallbackId: "cb-child"},
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("OpenCallbacks = %+v, want %+v", got, want)
 	}
-	if l := []string{got[0].Label(), got[1].Label(), (order.Callback{OperationId: "7"}).Label()}; !slices.Equal(l, []string{"b", "parent", "operation 7"}) {
+	if l := []string{got[0].Label(), got[1].Label(), (Callback{OperationId: "7"}).Label()}; !slices.Equal(l, []string{"b", "parent", "operation 7"}) {
 		t.Errorf("labels = %q", l)
 	}
-	if got := order.OpenCallbacks(nil); len(got) != 0 {
+	if got := OpenCallbacks(nil); len(got) != 0 {
 		t.Errorf("OpenCallbacks(nil) = %+v", got)
 	}
 }
