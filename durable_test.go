@@ -3,7 +3,10 @@ package durable_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io/fs"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -126,8 +129,19 @@ func TestErrorObjectRoundTrip(t *testing.T) {
 		t.Fatalf("wrapped %+v", wrapped)
 	}
 	plain := durable.ToErrorObject(errors.New("x"))
-	if plain.ErrorType != "errors.errorString" || plain.ErrorMessage != "x" {
+	if plain.ErrorType != "Error" || plain.ErrorMessage != "x" {
 		t.Fatalf("plain %+v", plain)
+	}
+	for err, want := range map[error]string{
+		fmt.Errorf("wrapped: %w", errors.New("x")):             "Error",
+		errors.Join(errors.New("a"), errors.New("b")):          "Error",
+		fmt.Errorf("reading: %w", &fs.PathError{Op: "open"}):   "fs.PathError",
+		fmt.Errorf("%w", fmt.Errorf("%w", strconv.ErrSyntax)):  "Error",
+		&strconv.NumError{Func: "Atoi", Err: strconv.ErrRange}: "strconv.NumError",
+	} {
+		if got := durable.ToErrorObject(err).ErrorType; got != want {
+			t.Errorf("ErrorType of %T %q = %q, want %q", err, err, got, want)
+		}
 	}
 	if !durable.IsRetryable(&durable.InvocationError{Err: errors.New("x")}) || durable.IsRetryable(step) ||
 		!durable.IsRetryable(&durable.CheckpointError{Retryable: true}) {

@@ -127,7 +127,7 @@ func TestWaitForConditionFailures(t *testing.T) {
 		checks    int
 	}{
 		{"check error", func(durable.StepContext, int) (int, error) { return 0, boom },
-			[]durable.ConditionOption[int]{durable.WaitUntil(func(int) bool { return false })}, "errors.errorString", 1},
+			[]durable.ConditionOption[int]{durable.WaitUntil(func(int) bool { return false })}, "Error", 1},
 		{"exhausted", increment,
 			[]durable.ConditionOption[int]{durable.WaitUntil(func(int) bool { return false }).MaxAttempts(3).FixedDelay(time.Second)},
 			durable.ErrorTypeConditionExhausted, 3},

@@ -30,10 +30,11 @@ func newUUID() string {
 // newToken returns an opaque checkpoint token.
 func newToken() string { return base64.StdEncoding.EncodeToString(randomBytes(24)) }
 
-// newCallbackId returns an unguessable callback id (192 random bits). The
-// standard base64 alphabet puts '+' and '/' in ids, as the real service's
-// ids do, so fronts must percent-encode them.
-func newCallbackId() string { return base64.StdEncoding.EncodeToString(randomBytes(24)) }
+// newCallbackId returns an unguessable callback id (192 random bits) in the
+// URL-safe base64 alphabet, so that it can be pasted into a shell, a URL
+// path or a query without escaping. (Fronts still percent-decode ids, since
+// other services' ids may hold '+' and '/'.)
+func newCallbackId() string { return base64.RawURLEncoding.EncodeToString(randomBytes(24)) }
 
 // encodeMarker and decodeMarker make opaque paging markers from positions.
 func encodeMarker(kind string, pos int) string {

@@ -181,7 +181,10 @@ func newPanicError(v any) *PanicError { return &PanicError{Value: v, Stack: stri
 //     (StepError, ChildContextError, RemoteError...) gives that object
 //     unchanged, so recorded errors round-trip;
 //   - otherwise ErrorType comes from an ErrorType() string method, else the
-//     Go type name; ErrorData from an ErrorData() string method; StackTrace
+//     Go type name of the first error in the Unwrap chain that has a type of
+//     its own ("fs.PathError"), else "Error" for errors made by errors.New,
+//     fmt.Errorf and errors.Join, as AWS's JS SDK names a plain Error;
+//     ErrorData from an ErrorData() string method; StackTrace
 //     from a StackTrace() []string method; ErrorMessage is err.Error().
 //
 // ErrorType, ErrorData and StackTrace methods are looked up along the Unwrap
@@ -198,7 +201,7 @@ func ErrorObjectOf(err error) checkpoint.ErrorObject {
 	if errors.As(err, &typed) {
 		o.ErrorType = typed.ErrorType()
 	} else {
-		o.ErrorType = strings.TrimLeft(fmt.Sprintf("%T", err), "*")
+		o.ErrorType = goTypeName(err)
 	}
 	var data interface{ ErrorData() string }
 	if errors.As(err, &data) {
@@ -209,6 +212,29 @@ func ErrorObjectOf(err error) checkpoint.ErrorObject {
 		o.StackTrace = st.StackTrace()
 	}
 	return o
+}
+
+// ErrorTypePlain is the ErrorType of an error without a type of its own
+// (errors.New, fmt.Errorf, errors.Join).
+const ErrorTypePlain = "Error"
+
+// goTypeName names err by its Go type, looking through the standard
+// library's anonymous wrappers; see ErrorObjectOf.
+func goTypeName(err error) string {
+	for err != nil {
+		name := strings.TrimLeft(fmt.Sprintf("%T", err), "*")
+		switch name {
+		case "errors.errorString", "fmt.wrapError", "fmt.wrapErrors", "errors.joinError":
+		default:
+			return name
+		}
+		u, ok := err.(interface{ Unwrap() error })
+		if !ok {
+			break
+		}
+		err = u.Unwrap()
+	}
+	return ErrorTypePlain
 }
 
 // RemoteError is an error rebuilt from an ErrorObject (for example the
