@@ -137,11 +137,12 @@ func (t *Timeline) header(first, now time.Time, withStart bool) string {
 		if withStart {
 			parts = append(parts, "started "+first.UTC().Format(time.RFC3339))
 		}
-		end := t.End
-		if end.IsZero() {
-			end = now
+		if t.End.IsZero() {
+			// Still running: how long so far, never a "took" that reads as final.
+			parts = append(parts, "running for "+formatDuration(now.Sub(first)))
+		} else {
+			parts = append(parts, "took "+formatDuration(t.End.Sub(first)))
 		}
-		parts = append(parts, "took "+formatDuration(end.Sub(first)))
 	}
 	if n := len(t.Invocations); n > 0 {
 		parts = append(parts, plural(n, "invocation"))

@@ -1,9 +1,11 @@
 package cli
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -126,21 +128,33 @@ func TestStartCallbackListShow(t *testing.T) {
 		t.Errorf("after callback fail: %s %+v", final.Status, final.Error)
 	}
 
-	// -wait prints the ARN then the result, once the warehouse answered.
-	waited := make(chan string, 1)
+	// -wait prints the ARN, the callback it waits on with its id (read from
+	// its output as a user would, then answered), then the result.
+	waitCtx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	pr, pw := io.Pipe()
+	var waitErr bytes.Buffer
+	done := make(chan int, 1)
 	go func() {
-		_, stdout, stderr := runApp(t, map[string]string{EndpointEnv: srv.url()}, "start", order.FunctionName, "-name", "o-wait", "-wait", "-input", orderInput)
-		waited <- stdout + stderr
+		app := &App{Stdout: pw, Stderr: &waitErr, Getenv: func(k string) string { return map[string]string{EndpointEnv: srv.url()}[k] }}
+		done <- app.Run(waitCtx, []string{"start", order.FunctionName, "-name", "o-wait", "-wait", "-input", orderInput})
+		pw.Close()
 	}()
-	waitArn := waitForExecution(ctx, t, srv, "o-wait")
-	cli(t, srv, 0, "callback", "succeed", openCallback(ctx, t, srv, waitArn), shipment)
-	lines := strings.Split(strings.TrimSpace(<-waited), "\n")
-	if len(lines) != 2 || lines[0] != waitArn || !strings.Contains(lines[1], `"status":"SHIPPED"`) {
-		t.Errorf("start -wait printed %q, want the ARN and the receipt", lines)
+	lines := bufio.NewScanner(pr)
+	var got []string
+	for lines.Scan() {
+		got = append(got, lines.Text())
+		if id, ok := strings.CutPrefix(lines.Text(), "waiting on the shipment callback; answer: durable callback succeed|fail "); ok {
+			cli(t, srv, 0, "callback", "succeed", strings.TrimSuffix(id, " [payload]"), shipment)
+		}
+	}
+	if code := <-done; code != 0 || len(got) != 3 || !strings.Contains(got[0], "/durable-execution/o-wait/") ||
+		!strings.HasPrefix(got[1], "waiting on the shipment callback") || !strings.Contains(got[2], `"status":"SHIPPED"`) {
+		t.Errorf("start -wait: exit %d, printed %q (stderr %q), want the ARN, the callback and its id, and the receipt", code, got, waitErr.String())
 	}
 	// An order the workflow rejects: -wait reports the failure.
 	_, stderr = cli(t, srv, 1, "start", order.FunctionName, "-wait", "-input", `{"id":"8"}`)
-	if !strings.Contains(stderr, "execution did not succeed") || !strings.Contains(stderr, "has no items") {
+	if !strings.Contains(stderr, "execution failed: InvalidOrder") || !strings.Contains(stderr, "has no items") {
 		t.Errorf("start -wait of a bad order: stderr %q", stderr)
 	}
 
