@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -48,7 +49,11 @@ func TestRules(t *testing.T) {
 	for rule := range checks {
 		pkgs = append(pkgs, rule)
 	}
-	results := analysistest.Run(t, analysistest.TestData(), byPackage, pkgs...)
+	dir, err := filepath.Abs(filepath.Join("..", "testdata"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	results := analysistest.Run(t, dir, byPackage, pkgs...)
 	if len(results) != len(checks) {
 		t.Errorf("analysed %d packages, want %d", len(results), len(checks))
 	}

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"go/ast"
+	"go/token"
 	"go/types"
 	"path"
 	"strings"
@@ -72,12 +73,24 @@ func isDigits(s string) bool {
 type message struct{ what, why, fix string }
 
 // checkSymbols reports every use, in workflow code, of a symbol for which
-// match returns a message (what may contain %s for the symbol).
+// match returns a message (what may contain %s for the symbol). A qualified
+// use (time.Now, client.Do) is reported at the start of the selector.
 func (c *checker) checkSymbols(match func(symbol) (message, bool)) {
 	for _, fn := range c.wf.Funcs {
+		selectors := map[*ast.Ident]*ast.SelectorExpr{} // by their Sel
 		c.wf.Inspect(fn, func(n ast.Node) bool {
-			id, ok := n.(*ast.Ident)
-			if !ok {
+			var id *ast.Ident
+			var pos token.Pos
+			switch n := n.(type) {
+			case *ast.SelectorExpr:
+				selectors[n.Sel] = n
+				return true
+			case *ast.Ident:
+				id, pos = n, n.Pos()
+				if sel, ok := selectors[n]; ok {
+					pos = sel.Pos()
+				}
+			default:
 				return true
 			}
 			sym, ok := symbolOf(c.pass.TypesInfo.Uses[id])
@@ -85,7 +98,7 @@ func (c *checker) checkSymbols(match func(symbol) (message, bool)) {
 				return true
 			}
 			if m, ok := match(sym); ok {
-				c.report(id.Pos(), fn, strings.ReplaceAll(m.what, "%s", sym.String()), m.why, m.fix)
+				c.report(pos, fn, strings.ReplaceAll(m.what, "%s", sym.String()), m.why, m.fix)
 			}
 			return true
 		})

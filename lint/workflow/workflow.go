@@ -91,11 +91,6 @@ func (r *Result) Inspect(fn *Func, visit func(ast.Node) bool) {
 	})
 }
 
-// IsStepBody reports whether lit receives a durable.StepContext.
-func (r *Result) IsStepBody(lit *ast.FuncLit) bool {
-	return r.boundary[lit] && !r.receivesContext(lit.Type)
-}
-
 func (r *Result) receivesContext(ft *ast.FuncType) bool {
 	return fieldsHave(r.info, ft.Params, IsContext)
 }
