@@ -125,7 +125,6 @@ func run(pass *analysis.Pass) (any, error) {
 				}
 				if r.receivesContext(fd.Type) {
 					roots = append(roots, &Func{Node: fd, Name: declName(fd)})
-					seen[fd] = true
 				}
 			}
 			r.collectLiterals(d, funcName(d), &roots)
