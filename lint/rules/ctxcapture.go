@@ -8,13 +8,16 @@ import (
 	"github.com/lambda-durable/durable/lint/workflow"
 )
 
-// CtxCapture reports a durable.Context used inside a step body or handed to
-// a goroutine.
+// CtxCapture reports a durable.Context used inside a step body, handed to a
+// goroutine, or used for operations inside a child context, Map item or
+// Parallel branch that receives its own.
 var CtxCapture = newRule(RuleCtxCapture,
-	"report a durable.Context used inside a step body or captured by a goroutine\n\n"+
+	"report a durable.Context used inside a step body, captured by a goroutine, or used inside a child body\n\n"+
 		"A step is the unit that is recorded: operations started from inside it are not part of its "+
-		"history. A goroutine sharing the workflow's context races with it for operation ids. Use the "+
-		"durable.StepContext the step receives; for concurrency use futures, durable.Map or durable.Parallel, "+
+		"history. A goroutine sharing the workflow's context races with it for operation ids. A child "+
+		"context, Map item or Parallel branch that starts operations on its parent's context makes them "+
+		"depend on whether the child replays. Use the durable.StepContext the step receives, the "+
+		"durable.Context the child receives; for concurrency use futures, durable.Map or durable.Parallel, "+
 		"which give each branch its own context.",
 	checkCtxCapture)
 
@@ -48,6 +51,11 @@ func checkCtxCapture(c *checker) {
 			return true
 		})
 	}
+	for _, fn := range c.wf.Funcs {
+		if lit, ok := fn.Node.(*ast.FuncLit); ok {
+			c.parentContext(fn, lit, reported)
+		}
+	}
 }
 
 // captures reports the first use in lit of each durable.Context variable
@@ -75,4 +83,74 @@ func (c *checker) captures(lit *ast.FuncLit, reported map[token.Pos]bool, fn *wo
 		c.reportf(id.Pos(), "durable.Context %s %s%s: %s; %s", id.Name, what, where, why, fix)
 		return true
 	})
+}
+
+// parentContext reports operations started, inside lit (a function literal
+// that receives a durable.Context: a child context, Map item or Parallel
+// branch), on a durable.Context declared outside it: the first such use of
+// each variable.
+func (c *checker) parentContext(fn *workflow.Func, lit *ast.FuncLit, reported map[token.Pos]bool) {
+	info := c.pass.TypesInfo
+	own := contextParam(info, lit)
+	done := map[*types.Var]bool{}
+	c.wf.Inspect(fn, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok {
+			return true
+		}
+		t := info.TypeOf(call.Fun)
+		if t == nil {
+			return true
+		}
+		sig, ok := t.Underlying().(*types.Signature)
+		if !ok {
+			return true
+		}
+		for i, arg := range call.Args {
+			id, ok := ast.Unparen(arg).(*ast.Ident)
+			if !ok || !workflow.IsContext(paramType(sig, i)) {
+				continue
+			}
+			v, ok := info.Uses[id].(*types.Var)
+			if !ok || done[v] || !workflow.IsContext(v.Type()) || (v.Pos() >= lit.Pos() && v.Pos() < lit.End()) || reported[id.Pos()] {
+				continue
+			}
+			done[v], reported[id.Pos()] = true, true
+			c.reportf(id.Pos(), "durable.Context %s of the enclosing function used inside a function literal that receives its own (%s): %s; %s",
+				id.Name, own,
+				"its operations belong to the enclosing context: a replay that returns the child's recorded result skips them, and concurrent branches race for the enclosing context's ids",
+				"use "+own)
+		}
+		return true
+	})
+}
+
+// contextParam names lit's durable.Context parameter ("_" if unnamed).
+func contextParam(info *types.Info, lit *ast.FuncLit) string {
+	for _, f := range lit.Type.Params.List {
+		if t := info.TypeOf(f.Type); t != nil && workflow.IsContext(t) {
+			if len(f.Names) > 0 {
+				return f.Names[0].Name
+			}
+			break
+		}
+	}
+	return "_"
+}
+
+// paramType is the type of the parameter that receives argument i of a call
+// of sig (the element type for variadic arguments), or nil.
+func paramType(sig *types.Signature, i int) types.Type {
+	params := sig.Params()
+	n := params.Len()
+	switch {
+	case sig.Variadic() && i >= n-1:
+		if s, ok := params.At(n - 1).Type().(*types.Slice); ok {
+			return s.Elem()
+		}
+		return nil
+	case i < n:
+		return params.At(i).Type()
+	}
+	return nil
 }
