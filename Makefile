@@ -2,15 +2,24 @@
 # that keep heavy dependencies out of the SDK) is tested by `make test`.
 MODULES := $(shell find . -name go.mod -not -path './.git/*' -exec dirname {} \; | sort)
 
-.PHONY: test demo vet bench bench-peers fuzz-smoke
+.PHONY: test demo vet lint bench bench-peers fuzz-smoke
 
-## test: vet and run every module's tests under the race detector.
-test: vet
+## test: vet, lint and run every module's tests under the race detector.
+test: vet lint
 	@set -e; for m in $(MODULES); do echo "== go test -race $$m/..."; (cd $$m && go test -race -count=1 ./...); done
 
 ## vet: go vet every module.
 vet:
 	@set -e; for m in $(MODULES); do (cd $$m && go vet ./...); done
+
+## lint: build durablelint (lint/) and run it through go vet on the examples
+## and the conformance handlers: workflow code must replay deterministically
+## (docs/determinism.md).
+DURABLELINT := $(CURDIR)/bin/durablelint
+lint:
+	go build -o $(DURABLELINT) ./lint/cmd/durablelint
+	go vet -vettool=$(DURABLELINT) ./examples/...
+	cd conformance && go vet -vettool=$(DURABLELINT) ./handlers/...
 
 ## demo: run the example workflow on the embedded local service.
 demo:
