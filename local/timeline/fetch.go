@@ -21,6 +21,16 @@ const maxPages = 10_000
 // ForExecution reads the whole history of an execution from an in-process
 // service and builds its timeline.
 func ForExecution(ctx context.Context, svc *local.Service, arn string) (*Timeline, error) {
+	events, err := ReadHistory(ctx, svc, arn)
+	if err != nil {
+		return nil, err
+	}
+	return FromHistory(events), nil
+}
+
+// ReadHistory reads every history event of an execution from an in-process
+// service, following the pages, in order.
+func ReadHistory(ctx context.Context, svc *local.Service, arn string) ([]local.Event, error) {
 	var events []local.Event
 	marker := ""
 	for range maxPages {
@@ -30,7 +40,7 @@ func ForExecution(ctx context.Context, svc *local.Service, arn string) (*Timelin
 		}
 		events = append(events, page.Events...)
 		if marker = page.NextMarker; marker == "" {
-			return FromHistory(events), nil
+			return events, nil
 		}
 	}
 	return nil, fmt.Errorf("timeline: the history of %s has more than %d pages", arn, maxPages)
