@@ -3,7 +3,6 @@ package console_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"html"
 	"io"
 	"log/slog"
@@ -23,24 +22,30 @@ import (
 // htmlPayload is user data that a page must show as text.
 const htmlPayload = `<script>alert(1)</script><b>x</b>`
 
-// approve runs a map of 20 items, a step whose result is HTML, a step that
-// fails once before it succeeds, and waits for an approval callback.
+// approve runs a map of 20 items, two parallel branches (one of which
+// retries a step once), a step whose result is HTML, and waits for an
+// approval callback.
 func approve(ctx durable.Context, order string) (string, error) {
-	items := make([]int, 20)
-	if _, err := durable.Map(ctx, "items", items, func(ctx durable.Context, i int, _ int) (int, error) {
-		return durable.Step(ctx, fmt.Sprintf("item-%d", i), func(durable.StepContext) (int, error) { return i * i, nil })
+	if _, err := durable.Map(ctx, "items", make([]int, 20), func(_ durable.Context, i int, _ int) (int, error) {
+		return i * i, nil
 	}); err != nil {
+		return "", err
+	}
+	checks := []durable.Branch[int]{
+		{Name: "stock", Func: func(ctx durable.Context) (int, error) {
+			return durable.Step(ctx, "flaky", func(sc durable.StepContext) (int, error) {
+				if sc.Attempt() < 2 {
+					return 0, errors.New("first attempt fails")
+				}
+				return sc.Attempt(), nil
+			})
+		}},
+		{Name: "credit", Func: func(durable.Context) (int, error) { return 1, nil }},
+	}
+	if _, err := durable.Parallel(ctx, "checks", checks); err != nil {
 		return "", err
 	}
 	if _, err := durable.Step(ctx, "render", func(durable.StepContext) (string, error) { return htmlPayload, nil }); err != nil {
-		return "", err
-	}
-	if _, err := durable.Step(ctx, "flaky", func(sc durable.StepContext) (int, error) {
-		if sc.Attempt() < 2 {
-			return 0, errors.New("first attempt fails")
-		}
-		return sc.Attempt(), nil
-	}); err != nil {
 		return "", err
 	}
 	answer, err := durable.WaitForCallback[string](ctx, "approval", func(durable.StepContext, string) error { return nil })
@@ -182,13 +187,18 @@ func TestExecutionPageShowsEverything(t *testing.T) {
 		}
 	}
 	for _, want := range []string{
-		`data-status="RUNNING"`, "item-19", "MapIteration", "approval", `name="callbackId"`,
+		`data-status="RUNNING"`, "MapIteration", "ParallelBranch", "stock", "credit", "approval", `name="callbackId"`,
 		`value="succeed"`, `value="fail"`, `value="heartbeat"`, "Stop execution",
 		"StepFailed", "first attempt fails", "2 attempts", "InvocationCompleted", "&#34;order-1&#34;",
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the execution page lacks %q", want)
 		}
+	}
+	// The tree nests: flaky runs in the stock branch of the checks parallel.
+	if !regexp.MustCompile(`<text class="label" x="28" y="\d+">flaky</text>`).MatchString(body) ||
+		!regexp.MustCompile(`<text class="label" x="16" y="\d+">stock</text>`).MatchString(body) {
+		t.Error("the timeline does not indent flaky and stock under checks")
 	}
 	if !strings.Contains(body, "data-refresh") {
 		t.Error("the page of a running execution does not refresh")

@@ -135,7 +135,7 @@ func (c *Console) executionPage(ctx context.Context, arn string) (*execPage, err
 	}
 	for _, cb := range open {
 		p.Callbacks = append(p.Callbacks, callbackView{CallbackId: cb.CallbackId, OperationId: cb.OperationId,
-			Name: cb.Name, Started: formatTime(cb.StartTimestamp), Deadline: formatTime(cb.Deadline)})
+			Name: callbackName(cb, ops), Started: formatTime(cb.StartTimestamp), Deadline: formatTime(cb.Deadline)})
 	}
 	tl := timeline.FromHistory(events)
 	if tl.End.IsZero() {
@@ -146,6 +146,21 @@ func (c *Console) executionPage(ctx context.Context, arn string) (*execPage, err
 	p.Invocations = invocationViews(tl, now)
 	p.Tree, p.Operations = operationTree(tl, ops, p.Events, now)
 	return p, nil
+}
+
+// callbackName names an open callback: its own name, else the name of its
+// parent (WaitForCallback names the context around an unnamed callback),
+// else its operation id.
+func callbackName(cb local.OpenCallback, ops []checkpoint.Operation) string {
+	if cb.Name != "" {
+		return cb.Name
+	}
+	for _, op := range ops {
+		if op.Id == cb.ParentId && op.Name != "" {
+			return op.Name
+		}
+	}
+	return "callback " + cb.OperationId
 }
 
 // eventViews renders the history events.

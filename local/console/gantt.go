@@ -13,7 +13,7 @@ import (
 const (
 	ganttWidth  = 1000 // the whole chart
 	ganttChartX = 330  // where the time axis starts (labels on the left)
-	ganttRight  = 10   // margin after the axis
+	ganttRight  = 20   // margin after the axis
 	ganttRowH   = 20   // one row
 	ganttHeadH  = 22   // the axis labels
 	ganttIndent = 12   // per tree level

@@ -79,6 +79,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 		fmt.Fprintf(a.Stdout, " %s", ex.name)
 	}
 	fmt.Fprintf(a.Stdout, "\n  try:   durable start %s -endpoint %s -input '%s'\n", examples()[0].name, srv.url(), examples()[0].input)
+	fmt.Fprintf(a.Stdout, "  console: %s/ (open it in a browser)\n", srv.url())
 	if a.ready != nil {
 		a.ready(srv)
 	}
@@ -148,7 +149,7 @@ func startServer(cfg serverConfig) (_ *server, err error) {
 	if cfg.public {
 		lopts = append(lopts, httpapi.AllowNonLoopback())
 	}
-	if s.http, err = httpapi.Listen(cfg.addr, httpapi.NewHandler(s.svc, httpapi.WithLogger(cfg.logger)), lopts...); err != nil {
+	if s.http, err = httpapi.Listen(cfg.addr, frontHandler(s.svc, cfg.logger), lopts...); err != nil {
 		return nil, err
 	}
 	s.client = httpapi.LambdaClient(s.url())
