@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -248,6 +249,27 @@ func TestConsoleInBrowser(t *testing.T) {
 		t.Error("the callback's HTML result is not shown as text in the operation tree")
 	}
 	shots.save("finished.png", chromedp.CaptureScreenshot())
+
+	// A page follows its running execution by itself: answer another
+	// execution's callback behind the page's back and watch it end, with no
+	// navigation (the marker set on the page survives).
+	live := startAndWait(ctx, t, srv.svc, "fan-out-2", input)
+	open, err := srv.svc.OpenCallbacks(live)
+	if err != nil || len(open) != 1 {
+		t.Fatalf("fan-out-2 should wait for one callback: %v, %v", open, err)
+	}
+	do("opening fan-out-2", chromedp.Navigate(srv.url()+"/execution?"+url.Values{"arn": {live}}.Encode()),
+		chromedp.WaitVisible(chromedp.CSS(`#execution-status[data-status="RUNNING"]`)))
+	var marked bool
+	eval(`window.consoleTestMarker = true`, &marked)
+	if err := srv.svc.SendCallbackSuccess(ctx, &local.SendCallbackSuccessInput{CallbackId: open[0].CallbackId, Result: []byte("yes")}); err != nil {
+		t.Fatal(err)
+	}
+	do("waiting for the page to refresh", chromedp.WaitVisible(chromedp.CSS(`#execution-status[data-status="SUCCEEDED"]`)))
+	eval(`window.consoleTestMarker === true`, &marked)
+	if !marked {
+		t.Error("the page was reloaded instead of refreshed in place")
+	}
 	if n := dialogs.Load(); n != 0 {
 		t.Errorf("%d JavaScript dialogs opened: a payload ran as script", n)
 	}
