@@ -372,6 +372,38 @@ func links(t *testing.T, body string) []string {
 	return arns
 }
 
+// TestActionsRefuseOtherSites checks that a form posted from another site
+// cannot stop an execution.
+func TestActionsRefuseOtherSites(t *testing.T) {
+	f := newFixture(t)
+	arn := f.start(t, "order-csrf", `"o"`)
+	for _, h := range []map[string]string{
+		{"Sec-Fetch-Site": "cross-site"},
+		{"Origin": "http://evil.example"},
+	} {
+		req, err := http.NewRequest(http.MethodPost, f.srv.URL+"/stop", strings.NewReader(url.Values{"arn": {arn}}.Encode()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		for k, v := range h {
+			req.Header.Set(k, v)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		readAll(t, resp)
+		if resp.StatusCode != http.StatusForbidden {
+			t.Errorf("stop with %v: status %d, want 403", h, resp.StatusCode)
+		}
+	}
+	out, err := f.svc.GetExecution(context.Background(), &local.GetExecutionInput{DurableExecutionArn: arn})
+	if err != nil || out.Status != local.ExecutionRunning {
+		t.Errorf("after the cross-site posts the execution is %v, %v; want RUNNING", out.Status, err)
+	}
+}
+
 func readAll(t *testing.T, resp *http.Response) string {
 	t.Helper()
 	defer resp.Body.Close()
