@@ -49,6 +49,38 @@ func (c *Console) stop(w http.ResponseWriter, r *http.Request) {
 	c.afterAction(w, r, arn, err)
 }
 
+// sameSite refuses (403) an action a browser sent from another site: its
+// Sec-Fetch-Site header says so, or, from a browser without that header,
+// its Origin is not the console's host. Requests without either header
+// (scripts, curl) are not from a browser page and pass.
+func (c *Console) sameSite(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if crossSite(r) {
+			c.render(w, http.StatusForbidden, "error.html", errorPage{Status: http.StatusText(http.StatusForbidden),
+				Message: "console: a page of another site may not act on executions"})
+			return
+		}
+		next(w, r)
+	}
+}
+
+// crossSite reports whether a browser sent r from a page of another origin.
+func crossSite(r *http.Request) bool {
+	switch r.Header.Get("Sec-Fetch-Site") {
+	case "same-origin", "none":
+		return false
+	case "":
+	default:
+		return true
+	}
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return false
+	}
+	u, err := url.Parse(origin)
+	return err != nil || u.Host != r.Host
+}
+
 // parseForm reads a bounded url-encoded form, answering 400 or 413 when it
 // cannot.
 func (c *Console) parseForm(w http.ResponseWriter, r *http.Request) bool {

@@ -379,7 +379,9 @@ func TestActionsRefuseOtherSites(t *testing.T) {
 	arn := f.start(t, "order-csrf", `"o"`)
 	for _, h := range []map[string]string{
 		{"Sec-Fetch-Site": "cross-site"},
+		{"Sec-Fetch-Site": "same-site"},
 		{"Origin": "http://evil.example"},
+		{"Origin": "null"},
 	} {
 		req, err := http.NewRequest(http.MethodPost, f.srv.URL+"/stop", strings.NewReader(url.Values{"arn": {arn}}.Encode()))
 		if err != nil {
@@ -400,7 +402,22 @@ func TestActionsRefuseOtherSites(t *testing.T) {
 	}
 	out, err := f.svc.GetExecution(context.Background(), &local.GetExecutionInput{DurableExecutionArn: arn})
 	if err != nil || out.Status != local.ExecutionRunning {
-		t.Errorf("after the cross-site posts the execution is %v, %v; want RUNNING", out.Status, err)
+		t.Fatalf("after the cross-site posts the execution is %v, %v; want RUNNING", out.Status, err)
+	}
+	// A form of the console itself passes.
+	req, err := http.NewRequest(http.MethodPost, f.srv.URL+"/stop", strings.NewReader(url.Values{"arn": {arn}}.Encode()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", f.srv.URL)
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if readAll(t, resp); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("a same-origin stop: status %d, want 303", resp.StatusCode)
 	}
 }
 
