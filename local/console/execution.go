@@ -107,7 +107,7 @@ func (c *Console) executionPage(ctx context.Context, arn string) (*execPage, err
 	if err != nil {
 		return nil, err
 	}
-	events, err := timeline.ReadHistory(ctx, c.svc, arn)
+	events, err := timeline.History(ctx, c.svc, arn)
 	if err != nil {
 		return nil, err
 	}

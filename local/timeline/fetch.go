@@ -21,16 +21,16 @@ const maxPages = 10_000
 // ForExecution reads the whole history of an execution from an in-process
 // service and builds its timeline.
 func ForExecution(ctx context.Context, svc *local.Service, arn string) (*Timeline, error) {
-	events, err := ReadHistory(ctx, svc, arn)
+	events, err := History(ctx, svc, arn)
 	if err != nil {
 		return nil, err
 	}
 	return FromHistory(events), nil
 }
 
-// ReadHistory reads every history event of an execution from an in-process
+// History reads every history event of an execution from an in-process
 // service, following the pages, in order.
-func ReadHistory(ctx context.Context, svc *local.Service, arn string) ([]local.Event, error) {
+func History(ctx context.Context, svc *local.Service, arn string) ([]local.Event, error) {
 	var events []local.Event
 	marker := ""
 	for range maxPages {
