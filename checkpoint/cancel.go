@@ -56,22 +56,22 @@ func (c *Checkpointer) sendAlone(ctx context.Context, updates []OperationUpdate)
 		case c.err != nil:
 			return c.err
 		}
-		if c.sent == c.enqueued {
+		if c.sent == c.enqueued && !c.sending {
 			break // the queue is empty and no request is in flight
 		}
-		target := c.enqueued
-		if target > c.flushTo {
-			c.flushTo = target
-			c.signal()
-		}
-		if err := c.waitLocked(ctx, target); err != nil {
+		if err := c.waitLocked(ctx, c.enqueued); err != nil {
 			return err
+		}
+		for c.sending && c.err == nil && !c.closed {
+			c.cond.Wait() // the request that sent the last updates is ending
 		}
 	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	next, err := c.send(c.token, updates)
+	c.sending = true
+	next, err := c.send(&CheckpointInput{DurableExecutionArn: c.cfg.ExecutionARN, CheckpointToken: c.token, Updates: updates})
+	c.sending = false
 	if err != nil {
 		if len(updates) > 0 && transitionRejected(err) {
 			return fmt.Errorf("%w: %w", ErrCancelRejected, err)

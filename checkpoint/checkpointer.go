@@ -25,11 +25,12 @@ type CheckpointerConfig struct {
 	// Mode decides when updates are sent (nil: Eager).
 	Mode Mode
 	// OnState receives every NewExecutionState delta (and the pages that
-	// follow it) from the background goroutine, before the commits waiting
-	// on that response return. It must not call back into the Checkpointer.
+	// follow it) from the goroutine that sent the request, before the
+	// commits waiting on that response return. It must not call back into
+	// the Checkpointer.
 	OnState func(*ExecutionState)
-	// AfterFunc schedules f after d for Batched.MaxDelay; nil uses
-	// time.AfterFunc. Tests inject a fake to fire it on demand.
+	// AfterFunc schedules f after d for Batched.MaxDelay and StartDelay;
+	// nil uses time.AfterFunc. Tests inject a fake to fire it on demand.
 	AfterFunc func(d time.Duration, f func()) (stop func() bool)
 	// MaxBatchBytes and MaxBatchUpdates cap one request (0: the package
 	// defaults MaxBatchBytes and MaxBatchUpdates).
@@ -37,11 +38,18 @@ type CheckpointerConfig struct {
 	MaxBatchUpdates int
 }
 
-// Checkpointer sends operation updates to the service from one background
-// goroutine, in the order they were enqueued, in requests of at most
+// Checkpointer sends operation updates to the service in the order they
+// were enqueued, one request at a time, in requests of at most
 // MaxBatchUpdates updates and MaxBatchBytes bytes. An EXECUTION update
-// always ends its request. It uses the invocation's token first and then each
-// response's token. Its Mode decides when queued updates are sent.
+// always ends its request. It uses the invocation's token first and then
+// each response's token. Its Mode's policy decides, at each Point, what
+// must be durable before the engine goes on (At), and which thresholds send
+// queued updates in the background.
+//
+// A caller that must wait for durability sends the request itself when no
+// other request is in flight (group commit: what others queued meanwhile
+// travels with it); background sends (thresholds, StartDelay) come from a
+// goroutine of the Checkpointer and never block the caller.
 //
 // It retries nothing: the first failed call makes the Checkpointer fail, and
 // every later call reports that error (classified by IsRetryable).
@@ -50,9 +58,9 @@ type Checkpointer struct {
 	ctx      context.Context
 	maxBytes int
 	maxUpd   int
-	batched  Batched
-	eager    bool
-	optim    bool
+	policy   policy
+	// fireAge and fireStart are the timer callbacks, bound once.
+	fireAge, fireStart func()
 
 	wake chan struct{}
 	done chan struct{}
@@ -63,16 +71,24 @@ type Checkpointer struct {
 	mu          sync.Mutex
 	cond        sync.Cond
 	queue       []OperationUpdate
+	batch       []OperationUpdate // the request being sent (reused)
+	in          CheckpointInput   // the request being sent (reused)
 	queuedBytes int
 	enqueued    uint64 // updates ever enqueued
 	sent        uint64 // updates made durable
-	flushTo     uint64 // send at least up to here regardless of the mode
+	flushTo     uint64 // send at least up to here regardless of the policy
+	sending     bool   // a request is in flight
 	aged        bool
-	stopTimer   func() bool
-	token       string
-	err         error
-	closed      bool
-	ids         map[string]uint8
+	stopAge     func() bool
+	// open holds the sequence number (1-based) of each STEP or CONTEXT
+	// START not yet sent whose operation has no outcome queued yet.
+	open      map[string]uint64
+	stopStart func() bool // the StartDelay timer, when armed
+	startMark uint64      // STARTs up to here are due when it fires
+	token     string
+	err       error
+	closed    bool
+	ids       map[string]uint8
 }
 
 // NewCheckpointer starts a Checkpointer. ctx bounds every call it makes to
@@ -98,25 +114,20 @@ func NewCheckpointer(ctx context.Context, cfg CheckpointerConfig) (*Checkpointer
 		done:     make(chan struct{}),
 		token:    cfg.Token,
 		ids:      make(map[string]uint8),
+		open:     make(map[string]uint64),
 	}
 	c.cond.L = &c.mu
+	c.fireAge, c.fireStart = c.age, c.startTimer
 	if ctx.Done() != nil {
 		// One registration serves every wait whose context is done when
 		// ctx is (the engine's are), instead of one per wait.
 		c.stopWake = context.AfterFunc(ctx, c.wakeWaiters)
 	}
-	switch m := cfg.Mode.(type) {
-	case nil, Eager, *Eager:
-		c.eager = true
-	case Optimistic, *Optimistic:
-		c.optim = true
-	case Batched:
-		c.batched = m
-	case *Batched:
-		c.batched = *m
+	mode := cfg.Mode
+	if mode == nil {
+		mode = Eager{}
 	}
-	c.batched.MaxUpdates = min(orDefault(c.batched.MaxUpdates, c.maxUpd), c.maxUpd)
-	c.batched.MaxBytes = min(orDefault(c.batched.MaxBytes, c.maxBytes), c.maxBytes)
+	c.policy = mode.policy()
 	if c.cfg.AfterFunc == nil {
 		c.cfg.AfterFunc = func(d time.Duration, f func()) func() bool { return time.AfterFunc(d, f).Stop }
 	}
@@ -124,15 +135,9 @@ func NewCheckpointer(ctx context.Context, cfg CheckpointerConfig) (*Checkpointer
 	return c, nil
 }
 
-func orDefault(v, def int) int {
-	if v <= 0 {
-		return def
-	}
-	return v
-}
-
 // Enqueue appends updates to the queue without waiting. They are sent when
-// the mode says so, or by the next Commit (eager) or Sync.
+// the policy's thresholds say so, or at the next point that must be
+// durable.
 func (c *Checkpointer) Enqueue(updates ...OperationUpdate) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -152,11 +157,23 @@ func (c *Checkpointer) enqueueLocked(updates []OperationUpdate) error {
 	wasEmpty := len(c.queue) == 0
 	c.queue = append(c.queue, updates...)
 	for i := range updates {
-		c.queuedBytes += UpdateSize(&updates[i])
+		u := &updates[i]
+		c.queuedBytes += UpdateSize(u)
+		c.enqueued++
+		if u.Type == TypeStep || u.Type == TypeContext {
+			if u.Action == ActionStart {
+				c.open[u.Id] = c.enqueued
+			} else if len(c.open) > 0 {
+				delete(c.open, u.Id)
+			}
+		}
 	}
-	c.enqueued += uint64(len(updates))
-	if wasEmpty && !c.eager && !c.optim && c.batched.MaxDelay > 0 && c.stopTimer == nil {
-		c.stopTimer = c.cfg.AfterFunc(c.batched.MaxDelay, c.age)
+	if len(c.open) > 0 && c.stopStart == nil {
+		c.startMark = c.enqueued
+		c.stopStart = c.cfg.AfterFunc(StartDelay, c.fireStart)
+	}
+	if wasEmpty && c.policy.sendAge > 0 && c.stopAge == nil {
+		c.stopAge = c.cfg.AfterFunc(c.policy.sendAge, c.fireAge)
 	}
 	if c.shouldSendLocked() {
 		c.signal()
@@ -168,54 +185,93 @@ func (c *Checkpointer) enqueueLocked(updates []OperationUpdate) error {
 func (c *Checkpointer) age() {
 	c.mu.Lock()
 	c.aged = true
-	c.stopTimer = nil
+	c.stopAge = nil
+	send := c.shouldSendLocked()
 	c.mu.Unlock()
-	c.signal()
+	if send {
+		c.signal()
+	}
 }
 
-// Commit enqueues updates and marks an operation boundary. In eager mode it
-// returns once everything enqueued so far is durable; in the other modes it
-// returns at once (reporting an earlier failure, if any).
-func (c *Checkpointer) Commit(ctx context.Context, updates ...OperationUpdate) error {
+// startTimer is the StartDelay timer: a START queued before it was armed
+// whose operation is still running is due, with everything before it.
+func (c *Checkpointer) startTimer() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if err := c.enqueueLocked(updates); err != nil {
+	c.stopStart = nil
+	if c.closed {
+		return
+	}
+	for id, seq := range c.open {
+		switch {
+		case seq <= c.sent:
+			delete(c.open, id) // sent with another request
+		case seq <= c.startMark:
+			c.flushTo = max(c.flushTo, c.enqueued)
+		}
+	}
+	if len(c.open) > 0 {
+		c.startMark = c.enqueued
+		c.stopStart = c.cfg.AfterFunc(StartDelay, c.fireStart)
+	}
+	if c.shouldSendLocked() {
+		c.signal()
+	}
+}
+
+// At reports that the invocation reached pt, after the engine enqueued the
+// point's updates. It returns once the policy's requirement for pt holds:
+// at once, or when everything enqueued so far is durable (reporting an
+// earlier failure, if any).
+func (c *Checkpointer) At(ctx context.Context, pt Point) error {
+	return c.flush(ctx, pt, false)
+}
+
+// Commit enqueues updates and reports the Outcome point: in eager mode it
+// returns once everything enqueued so far is durable; in the other modes
+// as their policy says.
+func (c *Checkpointer) Commit(ctx context.Context, updates ...OperationUpdate) error {
+	if err := c.Enqueue(updates...); err != nil {
 		return err
 	}
-	if !c.eager {
-		return nil
-	}
-	return c.waitLocked(ctx, c.enqueued)
+	return c.At(ctx, Outcome)
 }
 
 // Sync returns once everything enqueued so far is durable, whatever the
 // mode.
 func (c *Checkpointer) Sync(ctx context.Context) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.closed {
-		return ErrClosed
-	}
-	if c.err != nil {
-		return c.err
-	}
-	target := c.enqueued
-	if target > c.flushTo {
-		c.flushTo = target
-		c.signal()
-	}
-	return c.waitLocked(ctx, target)
+	return c.flush(ctx, 0, true)
 }
 
-// waitLocked waits, with c.mu held, until target updates are durable.
+// flush waits until everything enqueued is durable if always is set or
+// the policy requires it at pt.
+func (c *Checkpointer) flush(ctx context.Context, pt Point, always bool) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch {
+	case c.closed:
+		return ErrClosed
+	case c.err != nil:
+		return c.err
+	case !always && !c.policy.mustBeDurable(pt, c.stateLocked()):
+		return nil
+	}
+	return c.waitLocked(ctx, c.enqueued)
+}
+
+// waitLocked waits, with c.mu held, until target updates are durable,
+// sending the requests itself when no other request is in flight and ctx
+// ends with the Checkpointer's context (else the background goroutine
+// sends them, so that the wait can end with ctx).
 func (c *Checkpointer) waitLocked(ctx context.Context, target uint64) error {
 	if c.sent >= target {
 		return nil
 	}
-	if target > c.flushTo && c.eager {
+	if target > c.flushTo {
 		c.flushTo = target
 	}
-	if done := ctx.Done(); done != nil && done != c.ctx.Done() {
+	own := ctx.Done() == c.ctx.Done()
+	if done := ctx.Done(); !own && done != nil {
 		stop := context.AfterFunc(ctx, c.wakeWaiters)
 		defer stop()
 	}
@@ -227,6 +283,11 @@ func (c *Checkpointer) waitLocked(ctx context.Context, target uint64) error {
 			return ErrClosed
 		case ctx.Err() != nil:
 			return ctx.Err()
+		case !c.sending && own:
+			c.sendLocked()
+			continue
+		case !c.sending:
+			c.signal()
 		}
 		c.cond.Wait()
 	}
@@ -261,9 +322,11 @@ func (c *Checkpointer) Close() error {
 	c.mu.Lock()
 	already := c.closed
 	c.closed = true
-	if c.stopTimer != nil {
-		c.stopTimer()
-		c.stopTimer = nil
+	for _, stop := range []*func() bool{&c.stopAge, &c.stopStart} {
+		if *stop != nil {
+			(*stop)()
+			*stop = nil
+		}
 	}
 	c.cond.Broadcast()
 	c.mu.Unlock()
@@ -274,6 +337,11 @@ func (c *Checkpointer) Close() error {
 	if c.stopWake != nil {
 		c.stopWake()
 	}
+	c.mu.Lock()
+	for c.sending { // a waiter's request
+		c.cond.Wait()
+	}
+	c.mu.Unlock()
 	return nil
 }
 
@@ -284,17 +352,21 @@ func (c *Checkpointer) signal() {
 	}
 }
 
+func (c *Checkpointer) stateLocked() queueState {
+	return queueState{
+		queued:      len(c.queue),
+		queuedBytes: c.queuedBytes,
+		notDurable:  int(c.enqueued - c.sent),
+		aged:        c.aged,
+	}
+}
+
+// shouldSendLocked reports whether the background goroutine sends now.
 func (c *Checkpointer) shouldSendLocked() bool {
-	if len(c.queue) == 0 || c.err != nil || c.closed {
+	if len(c.queue) == 0 || c.err != nil || c.closed || c.sending {
 		return false
 	}
-	if c.eager || c.flushTo > c.sent {
-		return true
-	}
-	if c.optim {
-		return false
-	}
-	return c.aged || len(c.queue) >= c.batched.MaxUpdates || c.queuedBytes >= c.batched.MaxBytes
+	return c.flushTo > c.sent || c.policy.sendNow(c.stateLocked())
 }
 
 func (c *Checkpointer) loop() {
@@ -302,26 +374,7 @@ func (c *Checkpointer) loop() {
 	for range c.wake {
 		c.mu.Lock()
 		for c.shouldSendLocked() {
-			batch, size := c.cutLocked()
-			token := c.token
-			c.mu.Unlock()
-			next, err := c.send(token, batch)
-			c.mu.Lock()
-			if err != nil {
-				c.err = err
-			} else {
-				c.token = next
-				c.sent += uint64(len(batch))
-			}
-			c.queuedBytes -= size
-			if len(c.queue) == 0 {
-				c.aged = false
-				if c.stopTimer != nil {
-					c.stopTimer()
-					c.stopTimer = nil
-				}
-			}
-			c.cond.Broadcast()
+			c.sendLocked()
 		}
 		closed := c.closed
 		c.mu.Unlock()
@@ -331,17 +384,46 @@ func (c *Checkpointer) loop() {
 	}
 }
 
-// send makes one request and hands the new state to OnState.
-func (c *Checkpointer) send(token string, batch []OperationUpdate) (string, error) {
-	if token == "" {
-		// An earlier response carried no token: nothing more may be recorded.
-		return "", &Error{Operation: "CheckpointDurableExecution", Message: ErrNoToken.Error(), Err: ErrNoToken}
+// sendLocked sends the next request; c.mu is held on entry and on return,
+// released during the call.
+func (c *Checkpointer) sendLocked() {
+	c.sending = true
+	n, size := c.cutLocked()
+	c.in = CheckpointInput{DurableExecutionArn: c.cfg.ExecutionARN, CheckpointToken: c.token, Updates: c.batch[:n]}
+	c.mu.Unlock()
+	next, err := c.send(&c.in)
+	c.mu.Lock()
+	clear(c.batch[:n]) // keep no payload alive
+	c.in.Updates = nil
+	c.sending = false
+	if err != nil {
+		c.err = err
+	} else {
+		c.token = next
+		c.sent += uint64(n)
 	}
-	out, err := c.cfg.Client.Checkpoint(c.ctx, &CheckpointInput{
-		DurableExecutionArn: c.cfg.ExecutionARN,
-		CheckpointToken:     token,
-		Updates:             batch,
-	})
+	c.queuedBytes -= size
+	if len(c.queue) == 0 {
+		c.aged = false
+		if c.stopAge != nil {
+			c.stopAge()
+			c.stopAge = nil
+		}
+	}
+	c.cond.Broadcast()
+	if c.shouldSendLocked() {
+		c.signal() // the caller may return before what is left is sent
+	}
+}
+
+// send makes one request and hands the new state to OnState.
+func (c *Checkpointer) send(in *CheckpointInput) (string, error) {
+	if in.CheckpointToken == "" {
+		// An earlier response carried no token: nothing more may be recorded.
+		return "", &Error{Operation: OpCheckpoint, Message: ErrNoToken.Error(), Err: ErrNoToken}
+	}
+	batch := in.Updates
+	out, err := c.cfg.Client.Checkpoint(c.ctx, in)
 	if err != nil {
 		return "", err
 	}
@@ -350,23 +432,19 @@ func (c *Checkpointer) send(token string, batch []OperationUpdate) (string, erro
 		// update (always last in its request): no token is the expected
 		// answer to it. Anything else may record nothing more.
 		if len(batch) == 0 || batch[len(batch)-1].Type != TypeExecution {
-			return "", &Error{Operation: "CheckpointDurableExecution", Message: ErrNoToken.Error(), Err: ErrNoToken}
+			return "", &Error{Operation: OpCheckpoint, Message: ErrNoToken.Error(), Err: ErrNoToken}
 		}
 		return "", nil
 	}
-	state := out.NewExecutionState
-	for state != nil {
-		if c.cfg.OnState != nil {
-			c.cfg.OnState(state)
-		}
-		if state.NextMarker == "" {
-			break
-		}
-		state, err = c.cfg.Client.GetExecutionState(c.ctx, &StateInput{
-			DurableExecutionArn: c.cfg.ExecutionARN,
-			CheckpointToken:     out.CheckpointToken,
-			Marker:              state.NextMarker,
-			MaxItems:            1000,
+	if st := out.NewExecutionState; st != nil {
+		err := ReadPages(c.ctx, c.cfg.Client, c.cfg.ExecutionARN, out.CheckpointToken, st, func(page *ExecutionState) error {
+			if err := ValidateOperations(page.Operations); err != nil {
+				return &Error{Operation: OpCheckpoint, Message: err.Error(), Err: err}
+			}
+			if c.cfg.OnState != nil {
+				c.cfg.OnState(page)
+			}
+			return nil
 		})
 		if err != nil {
 			return "", err
@@ -375,11 +453,12 @@ func (c *Checkpointer) send(token string, batch []OperationUpdate) (string, erro
 	return out.CheckpointToken, nil
 }
 
-// cutLocked takes the next request's updates off the queue: at most maxUpd
-// updates and maxBytes bytes (a single larger update travels alone), one
-// update per id except a STEP or CONTEXT START followed by its completion,
-// and nothing after an EXECUTION update.
-func (c *Checkpointer) cutLocked() ([]OperationUpdate, int) {
+// cutLocked moves the next request's updates from the queue to c.batch and
+// returns their number and size: at most maxUpd updates and maxBytes bytes
+// (a single larger update travels alone), one update per id except a STEP
+// or CONTEXT START followed by its completion, and nothing after an
+// EXECUTION update.
+func (c *Checkpointer) cutLocked() (int, int) {
 	const (
 		seenStart = 1
 		seenOther = 2
@@ -408,12 +487,16 @@ func (c *Checkpointer) cutLocked() ([]OperationUpdate, int) {
 			break
 		}
 	}
-	batch := make([]OperationUpdate, n)
-	copy(batch, c.queue[:n])
+	if n == len(c.queue) {
+		// The whole queue goes: swap the buffers instead of copying.
+		c.batch, c.queue = c.queue, c.batch[:0]
+		return n, size
+	}
+	c.batch = append(c.batch[:0], c.queue[:n]...)
 	rest := copy(c.queue, c.queue[n:])
 	clear(c.queue[rest:])
 	c.queue = c.queue[:rest]
-	return batch, size
+	return n, size
 }
 
 // UpdateSize estimates the bytes u takes in a request body: its JSON-escaped

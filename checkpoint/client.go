@@ -9,7 +9,10 @@ import "context"
 // Implementations return errors that wrap *Error so callers can classify
 // them with IsRetryable. What a call returns belongs to the caller: an
 // implementation must not reuse or modify it afterwards (the engine keeps
-// pointers into returned operations).
+// pointers into returned operations). What a call receives belongs to the
+// caller too: an implementation must not keep the input, its Updates or
+// pointers into them after it returns (the Checkpointer reuses them). A
+// call must return when its context ends.
 type Client interface {
 	// Checkpoint records updates (CheckpointDurableExecution). An empty
 	// Updates list is a poll: it rotates the token and returns what changed.

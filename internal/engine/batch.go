@@ -124,7 +124,7 @@ func (b *batchRun[O]) execute(ctx context.Context, r *run) error {
 		return b.rebuild(scope, r)
 	}
 	if r.rec == nil {
-		if err := e.enqueue(r.scope, r.update(checkpoint.ActionStart)); err != nil {
+		if err := e.checkpoint(ctx, r.scope, checkpoint.OperationStart, r.update(checkpoint.ActionStart)); err != nil {
 			return err
 		}
 		r.op.Status = checkpoint.StatusStarted

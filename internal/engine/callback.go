@@ -152,13 +152,12 @@ func (k *callbackRun[T]) execute(ctx context.Context, r *run) error {
 	if r.rec == nil {
 		u := r.update(checkpoint.ActionStart)
 		u.CallbackOptions = k.options
-		if err := e.enqueue(r.scope, u); err != nil {
+		// The callback id comes back in the response: the START must be
+		// durable whatever the checkpoint mode.
+		if err := e.checkpoint(ctx, r.scope, checkpoint.CallbackStart, u); err != nil {
 			return err
 		}
 		r.op.Status = checkpoint.StatusStarted
-		// The callback id comes back in the response: the START must be
-		// durable whatever the checkpoint mode.
-		e.sync(ctx)
 		r.rec = e.Operation(r.op.ID)
 		if callbackIDOf(r.rec) == "" {
 			e.abort(fmt.Errorf("durable: the service returned no callback id for operation %s", r.op.ID))

@@ -119,7 +119,9 @@ func (e *Execution) cancelWhere(match func(*checkpoint.Operation) bool) int {
 	// Make every START queued so far durable, so that the recorded state
 	// knows every operation that may need a CANCEL (batched and optimistic
 	// modes may still hold some).
-	e.sync(e.ctx)
+	if err := e.cp.At(e.ctx, checkpoint.Cancellation); err != nil {
+		e.checkpointFailed(err)
+	}
 
 	e.enqMu.Lock()
 	defer e.enqMu.Unlock()

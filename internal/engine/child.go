@@ -94,7 +94,7 @@ func (ch *childRun[T]) execute(ctx context.Context, r *run) error {
 //
 //go:noinline
 func startContext(r *run) error {
-	if err := r.scope.exec.enqueue(r.scope, r.update(checkpoint.ActionStart)); err != nil {
+	if err := r.scope.exec.checkpoint(r, r.scope, checkpoint.OperationStart, r.update(checkpoint.ActionStart)); err != nil {
 		return err
 	}
 	r.op.Status = checkpoint.StatusStarted

@@ -221,16 +221,8 @@ func countOperations(payload []byte) int {
 }
 
 func checkOperations(ops []checkpoint.Operation) error {
-	for i := range ops {
-		op := &ops[i]
-		switch {
-		case op.Id == "":
-			return fmt.Errorf("durable: %w: operation %d has no Id", ErrMalformedEvent, i)
-		case !op.Type.Valid():
-			return fmt.Errorf("durable: %w: operation %s has unknown type %q", ErrMalformedEvent, op.Id, op.Type)
-		case !op.Status.Valid():
-			return fmt.Errorf("durable: %w: operation %s has unknown status %q", ErrMalformedEvent, op.Id, op.Status)
-		}
+	if err := checkpoint.ValidateOperations(ops); err != nil {
+		return fmt.Errorf("durable: %w: %w", ErrMalformedEvent, err)
 	}
 	return nil
 }
@@ -342,35 +334,28 @@ func (en *Engine) execute(ctx context.Context, ev *checkpoint.InvocationEvent, r
 	return e.run()
 }
 
-// loadState collects every recorded operation, paging GetExecutionState.
+// loadState collects every recorded operation, paging GetExecutionState
+// (checkpoint.ReadPages: paging that does not end is an error).
 func (en *Engine) loadState(ctx context.Context, ev *checkpoint.InvocationEvent) ([]checkpoint.Operation, error) {
 	st := ev.InitialExecutionState
 	if st == nil {
 		return nil, nil
 	}
+	if st.NextMarker == "" {
+		return st.Operations, nil
+	}
 	ops := st.Operations
-	seen := map[string]bool{}
-	for marker := st.NextMarker; marker != ""; {
-		if seen[marker] {
-			return nil, fmt.Errorf("durable: %w: GetDurableExecutionState returned marker %q twice", ErrMalformedEvent, marker)
-		}
-		seen[marker] = true
-		page, err := en.client.GetExecutionState(ctx, &checkpoint.StateInput{
-			DurableExecutionArn: ev.DurableExecutionArn,
-			CheckpointToken:     ev.CheckpointToken,
-			Marker:              marker,
-			MaxItems:            1000,
-		})
-		if err != nil {
-			return nil, err
+	err := checkpoint.ReadPages(ctx, en.client, ev.DurableExecutionArn, ev.CheckpointToken, st, func(page *checkpoint.ExecutionState) error {
+		if page == st {
+			return nil // checked by ParseEvent
 		}
 		if err := checkOperations(page.Operations); err != nil {
-			return nil, err
+			return err
 		}
 		ops = append(ops, page.Operations...)
-		marker = page.NextMarker
-	}
-	return ops, nil
+		return nil
+	})
+	return ops, err
 }
 
 // failure turns an error that ends the invocation into its outcome:

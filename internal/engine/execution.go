@@ -196,7 +196,7 @@ func (e *Execution) run() (*checkpoint.InvocationResponse, error) {
 // trySuspend makes everything durable and, if every goroutine is still
 // blocked on the service, ends the invocation PENDING.
 func (e *Execution) trySuspend(done *Event) (*checkpoint.InvocationResponse, error, bool) {
-	if err := e.cp.Sync(e.ctx); err != nil {
+	if err := e.cp.At(e.ctx, checkpoint.Suspension); err != nil {
 		e.end()
 		resp, ferr := failure(err)
 		return resp, ferr, true
@@ -251,14 +251,14 @@ func (e *Execution) finish(result any, werr error) (*checkpoint.InvocationRespon
 			Id: e.execID, Type: checkpoint.TypeExecution, Action: checkpoint.ActionSucceed, Payload: payload,
 		})
 		if err == nil {
-			err = e.cp.Sync(e.ctx)
+			err = e.cp.At(e.ctx, checkpoint.InvocationEnd)
 		}
 		if err != nil {
 			return failure(err)
 		}
 		return &checkpoint.InvocationResponse{Status: checkpoint.InvocationSucceeded}, nil
 	}
-	if err := e.cp.Sync(e.ctx); err != nil {
+	if err := e.cp.At(e.ctx, checkpoint.InvocationEnd); err != nil {
 		return failure(err)
 	}
 	return &checkpoint.InvocationResponse{Status: checkpoint.InvocationSucceeded, Result: payload}, nil
@@ -279,7 +279,7 @@ func (e *Execution) fail(werr error) (*checkpoint.InvocationResponse, error) {
 		resp.Error = &short
 	}
 	if err == nil {
-		err = e.cp.Sync(e.ctx)
+		err = e.cp.At(e.ctx, checkpoint.InvocationEnd)
 	}
 	if err != nil {
 		return failure(err)
@@ -393,16 +393,27 @@ func (e *Execution) closeScope(child *Context, update checkpoint.OperationUpdate
 	return nil
 }
 
-// commit marks an operation boundary (eager: waits until durable).
-func (e *Execution) commit(ctx context.Context) {
-	if err := e.cp.Commit(ctx); err != nil {
+// checkpoint queues updates from scope c (refusing them, ErrContextClosed,
+// if c or an ancestor is closed) and reports point pt to the Checkpointer,
+// which returns as the mode's policy requires at pt: at once, or once
+// everything queued is durable. It is how the engine hands the
+// Checkpointer its work at each point of checkpoint.Point.
+func (e *Execution) checkpoint(ctx context.Context, c *Context, pt checkpoint.Point, updates ...checkpoint.OperationUpdate) error {
+	if len(updates) > 0 {
+		if err := e.enqueue(c, updates...); err != nil {
+			return err
+		}
+	}
+	if err := e.cp.At(ctx, pt); err != nil {
 		e.checkpointFailed(err)
 	}
+	return nil
 }
 
-// sync waits until everything queued is durable.
-func (e *Execution) sync(ctx context.Context) {
-	if err := e.cp.Sync(ctx); err != nil {
+// commit reports the Outcome point: an operation ended (eager: waits until
+// durable).
+func (e *Execution) commit(ctx context.Context) {
+	if err := e.cp.At(ctx, checkpoint.Outcome); err != nil {
 		e.checkpointFailed(err)
 	}
 }

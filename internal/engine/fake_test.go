@@ -175,7 +175,8 @@ func (f *fakeService) apply(u *checkpoint.OperationUpdate) (*checkpoint.Operatio
 		if f.execResult != nil {
 			return nil, fmt.Errorf("execution already completed")
 		}
-		f.execResult = u
+		kept := *u // the request's updates belong to the caller
+		f.execResult = &kept
 		return nil, nil
 	}
 	op := f.index[u.Id]

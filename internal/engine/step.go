@@ -201,11 +201,18 @@ func (s *stepRun[T]) execute(ctx context.Context, r *run) error {
 	}
 	for {
 		r.op.Attempt = attempt
-		if s.atMostOnce && needStart {
-			if err := e.enqueue(r.scope, r.update(checkpoint.ActionStart)); err != nil {
+		if needStart {
+			// The START is queued before the body runs: at-most-once, it
+			// is durable first; at-least-once, it is sent while the body
+			// runs, or with the outcome if the body ends within
+			// checkpoint.StartDelay.
+			pt := checkpoint.OperationStart
+			if s.atMostOnce {
+				pt = checkpoint.AtMostOnceStart
+			}
+			if err := e.checkpoint(ctx, r.scope, pt, r.update(checkpoint.ActionStart)); err != nil {
 				return err
 			}
-			e.sync(ctx)
 			needStart = false
 		}
 		r.op.Status = checkpoint.StatusStarted
@@ -241,7 +248,9 @@ func (s *stepRun[T]) afterFailure(ctx context.Context, r *run, err error, needSt
 		}
 		r.op.Status = checkpoint.StatusPending
 		// Make the RETRY durable now so the service's timer starts.
-		r.scope.exec.sync(ctx)
+		if err := r.scope.exec.checkpoint(ctx, r.scope, checkpoint.RetryScheduled); err != nil {
+			return false, err
+		}
 		return true, nil
 	}
 	u := r.update(checkpoint.ActionFail)

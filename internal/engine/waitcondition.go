@@ -168,6 +168,12 @@ func (k *conditionRun[S]) execute(ctx context.Context, r *run) error {
 	for {
 		r.op.Attempt = attempt
 		r.op.Status = checkpoint.StatusStarted
+		if needStart { // sent while the check runs, as a step's
+			if err := e.checkpoint(ctx, r.scope, checkpoint.OperationStart, r.update(checkpoint.ActionStart)); err != nil {
+				return err
+			}
+			needStart = false
+		}
 		if err := e.en.attemptChain(ctx, &r.op); err != nil {
 			return k.finish(r, needStart, err)
 		}
@@ -186,7 +192,9 @@ func (k *conditionRun[S]) execute(ctx context.Context, r *run) error {
 		}
 		r.op.Status = checkpoint.StatusPending
 		// Make the RETRY durable now so the service's timer starts.
-		e.sync(ctx)
+		if err := e.checkpoint(ctx, r.scope, checkpoint.RetryScheduled); err != nil {
+			return err
+		}
 		attempt = k.awaitRetry(r)
 		k.state, needStart = k.out, true
 	}
