@@ -68,11 +68,25 @@ func (s *StepContext) Logger() *slog.Logger {
 type stepRun[T any] struct {
 	run
 	fn         func(*StepContext) (T, error)
-	body       any                                // StepFunc's body, when fn is nil
-	call       func(any, *StepContext) (T, error) // calls body (callAs)
+	body       stepBody[T] // StepFunc's body, when fn is nil
 	atMostOnce bool
 	out        T
+	// sc is the StepContext of the first attempt this invocation runs
+	// (later attempts get their own, as a body may keep its context).
+	sc     StepContext
+	scUsed bool
 }
+
+// stepBody calls a StepFunc body.
+type stepBody[T any] interface {
+	call(*StepContext) (T, error)
+}
+
+// funcBody is a StepFunc body taking C. Being a single func, it is stored
+// in a stepBody without an allocation.
+type funcBody[T, C any] struct{ fn func(C) (T, error) }
+
+func (b funcBody[T, C]) call(sc *StepContext) (T, error) { return b.fn(any(sc).(C)) }
 
 // Step runs fn as a durable step named name ("" for unnamed) on c: replayed
 // from history when recorded, otherwise run, retried per the strategy and
@@ -99,17 +113,12 @@ func StepFunc[T, C any](c *Context, name string, fn func(C) (T, error), o StepOp
 		return zero, &ValidationError{Field: "step function", Message: "nil"}
 	}
 	s := newStep[T](c, name, nil, o)
-	s.body, s.call = fn, callAs[T, C]
+	s.body = funcBody[T, C]{fn}
 	if err := c.run(&s.run); err != nil {
 		var zero T
 		return zero, err
 	}
 	return s.out, nil
-}
-
-// callAs calls a StepFunc body with sc as its C.
-func callAs[T, C any](body any, sc *StepContext) (T, error) {
-	return body.(func(C) (T, error))(any(sc).(C))
 }
 
 // newStep prepares a step run (StepAsync runs it on its own goroutine).
@@ -150,7 +159,12 @@ func (s *stepRun[T]) attempt(ctx context.Context, r *run) (err error) {
 	// The invocation may have ended (suspended or failed elsewhere) since
 	// the operation started: then the body must not run at all.
 	r.scope.exec.checkLive()
-	sc := &StepContext{Context: ctx, r: r, attempt: r.op.Attempt}
+	sc := &s.sc
+	if s.scUsed {
+		sc = new(StepContext)
+	}
+	s.scUsed = true
+	sc.Context, sc.r, sc.attempt = ctx, r, r.op.Attempt
 	defer func() {
 		if p := recover(); p != nil {
 			err = newPanicError(p)
@@ -160,7 +174,7 @@ func (s *stepRun[T]) attempt(ctx context.Context, r *run) (err error) {
 	if s.fn != nil {
 		v, err = s.fn(sc)
 	} else {
-		v, err = s.call(s.body, sc)
+		v, err = s.body.call(sc)
 	}
 	if err != nil {
 		return err
