@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 )
 
 // ErrCancelRejected is wrapped by the error SendCancels returns when the
@@ -89,7 +88,7 @@ func (c *Checkpointer) sendAlone(ctx context.Context, updates []OperationUpdate)
 // not a stale token).
 func transitionRejected(err error) bool {
 	var ce *Error
-	if !errors.As(err, &ce) || ce.Retryable || strings.HasPrefix(ce.Message, InvalidTokenPrefix) {
+	if !errors.As(err, &ce) || ce.Retryable || IsStaleToken(ce) {
 		return false
 	}
 	return ce.Code == "InvalidParameterValueException"

@@ -61,3 +61,14 @@ func IsRetryable(err error) bool {
 // InvalidTokenPrefix starts the message of the error the service returns for a
 // stale or foreign checkpoint token.
 const InvalidTokenPrefix = "Invalid Checkpoint Token"
+
+// IsStaleToken reports whether e is the service's answer to a stale or
+// foreign checkpoint token: a 400 (or an answer without status) whose
+// message starts with InvalidTokenPrefix, in any case. AWS's emulator sends
+// it without an error type ("Invalid checkpoint token").
+func IsStaleToken(e *Error) bool {
+	if e == nil || e.StatusCode != 0 && e.StatusCode != 400 {
+		return false
+	}
+	return len(e.Message) >= len(InvalidTokenPrefix) && strings.EqualFold(e.Message[:len(InvalidTokenPrefix)], InvalidTokenPrefix)
+}

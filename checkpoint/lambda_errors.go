@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 
@@ -39,12 +40,12 @@ func classifyLambdaError(op string, err error) error {
 }
 
 // lambdaRetryable applies the contract's table: a stale token, throttling, 5xx
-// (except KMS), network failures and timeouts are retryable; KMS errors, other
-// 4xx and client-side failures (invalid parameters, undecodable responses) are
-// terminal.
+// (except KMS), network failures (a response cut off included) and timeouts
+// are retryable; KMS errors, other 4xx and client-side failures (invalid
+// parameters, undecodable responses) are terminal.
 func lambdaRetryable(ce *Error, err error) bool {
 	switch {
-	case strings.HasPrefix(ce.Message, InvalidTokenPrefix):
+	case IsStaleToken(ce):
 		return true
 	case strings.HasPrefix(ce.Code, codeKMSPrefix):
 		return false
@@ -59,7 +60,9 @@ func lambdaRetryable(ce *Error, err error) bool {
 	var decode *smithy.DeserializationError
 	var ae smithy.APIError
 	switch {
-	case errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, io.ErrUnexpectedEOF):
+		// A body that ends early is the network's doing, not the
+		// service's: the same call may well succeed.
 		return true
 	case errors.As(err, &invalid), errors.As(err, &decode):
 		return false

@@ -257,7 +257,12 @@ func TestLambdaErrorClassification(t *testing.T) {
 	}{
 		{"stale token", 400, "InvalidParameterValueException", `{"Type":"User","message":"Invalid Checkpoint Token: expired"}`, true, "Invalid Checkpoint Token: expired"},
 		{"validation", 400, "InvalidParameterValueException", `{"Type":"User","message":"Cannot start STEP s1: already SUCCEEDED"}`, false, "Cannot start STEP s1: already SUCCEEDED"},
-		{"lowercase token prefix is not a stale token", 400, "InvalidParameterValueException", `{"message":"invalid checkpoint token"}`, false, "invalid checkpoint token"},
+		{"stale token in any case", 400, "InvalidParameterValueException", `{"message":"invalid checkpoint token"}`, true, "invalid checkpoint token"},
+		// AWS's Python emulator: no X-Amzn-ErrorType, only status and message.
+		{"stale token without error type", 400, "", `{"message":"Invalid checkpoint token"}`, true, "Invalid checkpoint token"},
+		{"stale token without error type, Message key", 400, "", `{"Message":"INVALID CHECKPOINT TOKEN: unknown"}`, true, "INVALID CHECKPOINT TOKEN: unknown"},
+		{"another 400 without error type", 400, "", `{"message":"Invalid input"}`, false, "Invalid input"},
+		{"a 500 naming the token is not a stale token", 500, "ServiceException", `{"message":"Invalid checkpoint token store"}`, true, "Invalid checkpoint token store"},
 		{"not found", 404, "ResourceNotFoundException", `{"Type":"User","Message":"no such execution"}`, false, "no such execution"},
 		{"too large", 413, "RequestTooLargeException", `{"Type":"User","message":"Request must be smaller than 262144 bytes"}`, false, "Request must be smaller than 262144 bytes"},
 		{"throttled", 429, "TooManyRequestsException", `{"Type":"User","message":"Rate exceeded","Reason":"CallerRateLimitExceeded"}`, true, "Rate exceeded"},
@@ -389,4 +394,39 @@ func equalAsJSON(t *testing.T, got, want any) bool {
 		return false
 	}
 	return true
+}
+
+// TestFaultTruncatedResponse: a 200 whose body ends early (the connection
+// closes before Content-Length bytes) is the network's doing: the error is
+// retryable, like a reset or a 5xx, for both calls and through a
+// Checkpointer, so the invocation ends with a Go error and Lambda invokes
+// again instead of failing the execution.
+func TestFaultTruncatedResponse(t *testing.T) {
+	const body = `{"CheckpointToken":"t2","NewExecutionState":{"Operations":[{"Id":"1","Type":"STEP","Status":"SUCC`
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Length", "400")
+		w.WriteHeader(200)
+		_, _ = io.WriteString(w, body) // and the connection closes
+	}))
+	t.Cleanup(srv.Close)
+	c := checkpoint.NewLambdaClient(lambdaSDKClient(srv.URL))
+	_, err := c.Checkpoint(context.Background(), &checkpoint.CheckpointInput{DurableExecutionArn: lambdaTestARN, CheckpointToken: "t"})
+	if !errors.Is(err, io.ErrUnexpectedEOF) || !checkpoint.IsRetryable(err) {
+		t.Fatalf("Checkpoint: %v, want a retryable error wrapping io.ErrUnexpectedEOF", err)
+	}
+	_, err = c.GetExecutionState(context.Background(), &checkpoint.StateInput{DurableExecutionArn: lambdaTestARN, CheckpointToken: "t"})
+	if !errors.Is(err, io.ErrUnexpectedEOF) || !checkpoint.IsRetryable(err) {
+		t.Fatalf("GetExecutionState: %v, want a retryable error wrapping io.ErrUnexpectedEOF", err)
+	}
+	cp, err := checkpoint.NewCheckpointer(context.Background(), checkpoint.CheckpointerConfig{Client: c, ExecutionARN: lambdaTestARN, Token: "t"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cp.Close()
+	err = cp.Commit(context.Background(), checkpoint.OperationUpdate{Id: "1", Type: checkpoint.TypeStep, SubType: "Step", Action: checkpoint.ActionSucceed})
+	if !checkpoint.IsRetryable(err) {
+		t.Fatalf("Commit: %v, want retryable", err)
+	}
 }
