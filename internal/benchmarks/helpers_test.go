@@ -30,10 +30,33 @@ var quiet = durable.WithLogHandler(slog.DiscardHandler)
 // each request with the operations its updates touched (the last status of
 // each id), as the service's delta does, and pages nothing. It allocates 3
 // objects per call: the output, the state and the operations slice.
-type memClient struct{ calls atomic.Int64 }
+type memClient struct {
+	calls atomic.Int64
+	// starts counts the calls that carried nothing but STARTs: those of
+	// operations that ran longer than checkpoint.StartDelay (a body slowed
+	// by the race detector or a loaded machine), sent while they ran.
+	starts atomic.Int64
+}
+
+// outcomeCalls is the number of calls that carried more than STARTs.
+func (c *memClient) outcomeCalls() int64 { return c.calls.Load() - c.starts.Load() }
+
+// startsOnly reports whether a request carries nothing but STEP and CONTEXT
+// STARTs (see memClient.starts).
+func startsOnly(us []checkpoint.OperationUpdate) bool {
+	for i := range us {
+		if us[i].Action != checkpoint.ActionStart || us[i].Type != checkpoint.TypeStep && us[i].Type != checkpoint.TypeContext {
+			return false
+		}
+	}
+	return len(us) > 0
+}
 
 func (c *memClient) Checkpoint(_ context.Context, in *checkpoint.CheckpointInput) (*checkpoint.CheckpointOutput, error) {
 	c.calls.Add(1)
+	if startsOnly(in.Updates) {
+		c.starts.Add(1)
+	}
 	ops := make([]checkpoint.Operation, 0, 1)
 	for i := range in.Updates {
 		u := &in.Updates[i]
@@ -135,6 +158,7 @@ func invoke(tb testing.TB, ctx context.Context, h *durable.Handler, ev []byte, w
 type serviceCalls struct {
 	latency     time.Duration
 	checkpoints atomic.Int64
+	starts      atomic.Int64 // calls carrying only STARTs (see memClient.starts)
 	states      atomic.Int64
 	updates     atomic.Int64
 }
@@ -144,6 +168,9 @@ func (s *serviceCalls) middleware() middleware.CheckpointMiddleware {
 		return middleware.ClientFuncs{
 			CheckpointFunc: func(ctx context.Context, in *checkpoint.CheckpointInput) (*checkpoint.CheckpointOutput, error) {
 				s.checkpoints.Add(1)
+				if startsOnly(in.Updates) {
+					s.starts.Add(1)
+				}
 				s.updates.Add(int64(len(in.Updates)))
 				if s.latency > 0 {
 					t := time.NewTimer(s.latency)
@@ -166,6 +193,7 @@ func (s *serviceCalls) middleware() middleware.CheckpointMiddleware {
 
 func (s *serviceCalls) reset() {
 	s.checkpoints.Store(0)
+	s.starts.Store(0)
 	s.states.Store(0)
 	s.updates.Store(0)
 }
