@@ -213,7 +213,7 @@ func TestFaultReRunBounds(t *testing.T) {
 					}
 					worst = max(worst, got.bodyRuns-ref.bodyRuns)
 				}
-				t.Logf("%d crashes: at most %d bodies re-ran (bound %d)", len(cases), worst, bound)
+				t.Logf("%s: %d crashes: at most %d bodies re-ran (bound %d)", t.Name(), len(cases), worst, bound)
 			})
 		}
 	}
