@@ -26,6 +26,9 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, *api
 		message: fmt.Sprintf("the request body exceeds the limit of %d bytes", limit),
 	}
 	if r.ContentLength > limit {
+		// Close the connection after the answer: otherwise net/http reads
+		// (and discards) a small unread body before answering.
+		w.Header().Set("Connection", "close")
 		return nil, tooLarge
 	}
 	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))

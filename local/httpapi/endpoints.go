@@ -20,28 +20,14 @@ func (h *handler) answer(w http.ResponseWriter, r *http.Request, out any, err er
 	}
 }
 
-// errorObjectBody reads a body that is an ErrorObject (or empty).
-func (h *handler) errorObjectBody(w http.ResponseWriter, r *http.Request) (*checkpoint.ErrorObject, *apiError) {
-	body, e := readBody(w, r, h.maxBody)
-	if e != nil {
-		return nil, e
-	}
-	return decodeErrorObject(body)
-}
-
-func (h *handler) checkpoint(w http.ResponseWriter, r *http.Request, labels []string) {
-	body, e := readBody(w, r, h.maxBody)
-	if e != nil {
-		writeError(w, e)
-		return
-	}
+func (h *handler) checkpoint(w http.ResponseWriter, r *http.Request, arn string, body []byte) {
 	in, e := decodeCheckpoint(body)
 	if e != nil {
 		writeError(w, e)
 		return
 	}
 	out, err := h.svc.Checkpoint(r.Context(), &checkpoint.CheckpointInput{
-		DurableExecutionArn: labels[0],
+		DurableExecutionArn: arn,
 		CheckpointToken:     *in.CheckpointToken,
 		ClientToken:         in.ClientToken,
 		Updates:             in.Updates,
@@ -57,10 +43,10 @@ func (h *handler) checkpoint(w http.ResponseWriter, r *http.Request, labels []st
 	h.answer(w, r, out, err)
 }
 
-func (h *handler) getState(w http.ResponseWriter, r *http.Request, labels []string) {
+func (h *handler) getState(w http.ResponseWriter, r *http.Request, arn string, _ []byte) {
 	q := parseQuery(r.URL.RawQuery)
 	in := &checkpoint.StateInput{
-		DurableExecutionArn: labels[0],
+		DurableExecutionArn: arn,
 		CheckpointToken:     q.str("CheckpointToken"),
 		Marker:              q.str("Marker"),
 		MaxItems:            q.count("MaxItems"),
@@ -79,9 +65,9 @@ func (h *handler) getState(w http.ResponseWriter, r *http.Request, labels []stri
 	h.answer(w, r, out, err)
 }
 
-func (h *handler) getExecution(w http.ResponseWriter, r *http.Request, labels []string) {
+func (h *handler) getExecution(w http.ResponseWriter, r *http.Request, arn string, _ []byte) {
 	q := parseQuery(r.URL.RawQuery)
-	in := &local.GetExecutionInput{DurableExecutionArn: labels[0], IncludeExecutionData: q.optBool("IncludeExecutionData")}
+	in := &local.GetExecutionInput{DurableExecutionArn: arn, IncludeExecutionData: q.optBool("IncludeExecutionData")}
 	if q.err != nil {
 		writeError(w, q.err)
 		return
@@ -90,10 +76,10 @@ func (h *handler) getExecution(w http.ResponseWriter, r *http.Request, labels []
 	h.answer(w, r, out, err)
 }
 
-func (h *handler) getHistory(w http.ResponseWriter, r *http.Request, labels []string) {
+func (h *handler) getHistory(w http.ResponseWriter, r *http.Request, arn string, _ []byte) {
 	q := parseQuery(r.URL.RawQuery)
 	in := &local.GetHistoryInput{
-		DurableExecutionArn:  labels[0],
+		DurableExecutionArn:  arn,
 		IncludeExecutionData: q.optBool("IncludeExecutionData"),
 		Marker:               q.str("Marker"),
 		MaxItems:             q.count("MaxItems"),
@@ -110,10 +96,10 @@ func (h *handler) getHistory(w http.ResponseWriter, r *http.Request, labels []st
 	h.answer(w, r, out, err)
 }
 
-func (h *handler) listExecutions(w http.ResponseWriter, r *http.Request, labels []string) {
+func (h *handler) listExecutions(w http.ResponseWriter, r *http.Request, function string, _ []byte) {
 	q := parseQuery(r.URL.RawQuery)
 	in := &local.ListExecutionsInput{
-		FunctionName:         labels[0],
+		FunctionName:         function,
 		DurableExecutionName: q.str("DurableExecutionName"),
 		Qualifier:            q.str("Qualifier"),
 		Statuses:             q.statuses("Statuses"),
@@ -134,41 +120,32 @@ func (h *handler) listExecutions(w http.ResponseWriter, r *http.Request, labels 
 	h.answer(w, r, out, err)
 }
 
-func (h *handler) callbackSuccess(w http.ResponseWriter, r *http.Request, labels []string) {
-	body, e := readBody(w, r, h.maxBody)
+func (h *handler) callbackSuccess(w http.ResponseWriter, r *http.Request, callbackId string, body []byte) {
+	err := h.svc.SendCallbackSuccess(r.Context(), &local.SendCallbackSuccessInput{CallbackId: callbackId, Result: body})
+	h.answer(w, r, nil, err)
+}
+
+func (h *handler) callbackFailure(w http.ResponseWriter, r *http.Request, callbackId string, body []byte) {
+	eo, e := decodeErrorObject(body)
 	if e != nil {
 		writeError(w, e)
 		return
 	}
-	err := h.svc.SendCallbackSuccess(r.Context(), &local.SendCallbackSuccessInput{CallbackId: labels[0], Result: body})
+	err := h.svc.SendCallbackFailure(r.Context(), &local.SendCallbackFailureInput{CallbackId: callbackId, Error: eo})
 	h.answer(w, r, nil, err)
 }
 
-func (h *handler) callbackFailure(w http.ResponseWriter, r *http.Request, labels []string) {
-	eo, e := h.errorObjectBody(w, r)
+func (h *handler) callbackHeartbeat(w http.ResponseWriter, r *http.Request, callbackId string, _ []byte) {
+	err := h.svc.SendCallbackHeartbeat(r.Context(), &local.SendCallbackHeartbeatInput{CallbackId: callbackId})
+	h.answer(w, r, nil, err)
+}
+
+func (h *handler) stop(w http.ResponseWriter, r *http.Request, arn string, body []byte) {
+	eo, e := decodeErrorObject(body)
 	if e != nil {
 		writeError(w, e)
 		return
 	}
-	err := h.svc.SendCallbackFailure(r.Context(), &local.SendCallbackFailureInput{CallbackId: labels[0], Error: eo})
-	h.answer(w, r, nil, err)
-}
-
-func (h *handler) callbackHeartbeat(w http.ResponseWriter, r *http.Request, labels []string) {
-	if _, e := readBody(w, r, h.maxBody); e != nil {
-		writeError(w, e)
-		return
-	}
-	err := h.svc.SendCallbackHeartbeat(r.Context(), &local.SendCallbackHeartbeatInput{CallbackId: labels[0]})
-	h.answer(w, r, nil, err)
-}
-
-func (h *handler) stop(w http.ResponseWriter, r *http.Request, labels []string) {
-	eo, e := h.errorObjectBody(w, r)
-	if e != nil {
-		writeError(w, e)
-		return
-	}
-	out, err := h.svc.StopExecution(r.Context(), &local.StopExecutionInput{DurableExecutionArn: labels[0], Error: eo})
+	out, err := h.svc.StopExecution(r.Context(), &local.StopExecutionInput{DurableExecutionArn: arn, Error: eo})
 	h.answer(w, r, out, err)
 }

@@ -69,3 +69,35 @@ func readResponse(t *testing.T, conn net.Conn) *http.Response {
 	res.Body.Close()
 	return res
 }
+
+// TestFaultEndpointBodyLimitsBeforeReading announces, on a raw socket, a
+// body one byte over each endpoint's own limit and sends none of it: each
+// is answered 413 RequestTooLargeException at once, so a caller cannot make
+// the server hold a 6 MiB buffer for a 256 KiB callback result.
+func TestFaultEndpointBodyLimitsBeforeReading(t *testing.T) {
+	e := newEnv(t, nil)
+	addr := strings.TrimPrefix(e.srv.URL(), "http://")
+	lim := e.svc.Limits()
+	arn := "arn%3Aaws%3Alambda%3Aus-east-1%3A123456789012%3Afunction%3Afn%3A%24LATEST%2Fdurable-execution%2Fa%2Fb"
+	tests := []struct {
+		name, path string
+		limit      int
+	}{
+		{"callback result", "/2025-12-01/durable-execution-callbacks/abc/succeed", lim.MaxOperationPayload},
+		{"callback failure", "/2025-12-01/durable-execution-callbacks/abc/fail", 2 * lim.MaxOperationPayload},
+		{"heartbeat", "/2025-12-01/durable-execution-callbacks/abc/heartbeat", 1 << 10},
+		{"stop", "/2025-12-01/durable-executions/" + arn + "/stop", 2 * lim.MaxOperationPayload},
+		{"invoke", "/2015-03-31/functions/fn/invocations", lim.MaxInputPayload},
+		{"checkpoint", "/2025-12-01/durable-executions/" + arn + "/checkpoint", httpapi.DefaultMaxRequestBytes},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			conn := dial(t, addr)
+			fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: %s\r\nContent-Length: %d\r\n\r\n", tt.path, addr, tt.limit+1)
+			res := readResponse(t, conn)
+			if res.StatusCode != http.StatusRequestEntityTooLarge || res.Header.Get("X-Amzn-ErrorType") != "RequestTooLargeException" {
+				t.Fatalf("status %d %s", res.StatusCode, res.Header.Get("X-Amzn-ErrorType"))
+			}
+		})
+	}
+}

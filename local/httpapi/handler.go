@@ -11,15 +11,16 @@ import (
 )
 
 // DefaultMaxRequestBytes bounds a request body unless WithMaxRequestBytes
-// says otherwise: 6 MiB, the Lambda API's request cap.
+// says otherwise: 6 MiB, the Lambda API's request cap. Most endpoints have a
+// smaller limit of their own (see NewHandler).
 const DefaultMaxRequestBytes = 6 << 20
 
 // Option configures NewHandler.
 type Option func(*handler)
 
-// WithMaxRequestBytes bounds request bodies (default
-// DefaultMaxRequestBytes). A larger request gets 413 RequestTooLargeException
-// without being read.
+// WithMaxRequestBytes bounds every request body (default
+// DefaultMaxRequestBytes), on top of each endpoint's own limit. A larger
+// request gets 413 RequestTooLargeException without being read.
 func WithMaxRequestBytes(n int64) Option {
 	return func(h *handler) {
 		if n > 0 {
@@ -40,10 +41,11 @@ func WithLogger(l *slog.Logger) Option {
 
 // handler serves the API of a local.Service.
 type handler struct {
-	svc     *local.Service
-	routes  []route
-	maxBody int64
-	log     *slog.Logger
+	svc       *local.Service
+	mux       *http.ServeMux
+	byPattern map[string]*route
+	maxBody   int64
+	log       *slog.Logger
 }
 
 // NewHandler returns an http.Handler that serves the durable execution API
@@ -54,18 +56,38 @@ type handler struct {
 //
 // Every malformed request gets a 4xx answer that names the problem; errors
 // carry the X-Amzn-ErrorType header the AWS clients read.
+//
+// Each endpoint bounds its body before reading it, from svc's Limits: a
+// callback result by MaxOperationPayload (256 KiB), a callback failure or
+// stop error by twice that (room for the JSON quoting of a full-size
+// error), an Invoke payload by MaxInputPayload, a heartbeat by 1 KiB (it
+// has no body), and a checkpoint by the API's request cap
+// (DefaultMaxRequestBytes); WithMaxRequestBytes caps them all.
+//
+// The handler does not check who is calling: serve it with Listen, or
+// behind Guard, so that only local clients reach it.
 func NewHandler(svc *local.Service, opts ...Option) http.Handler {
 	h := &handler{
 		svc:     svc,
-		routes:  newRoutes(),
 		maxBody: DefaultMaxRequestBytes,
 		log:     slog.New(slog.DiscardHandler),
 	}
 	for _, o := range opts {
 		o(h)
 	}
+	h.mux, h.byPattern = h.newMux()
 	return h
 }
+
+// heartbeatBodyLimit bounds the body of a heartbeat, which has none.
+const heartbeatBodyLimit = 1 << 10
+
+// The body limits of the endpoints that read one (see NewHandler).
+func (h *handler) checkpointLimit() int64     { return DefaultMaxRequestBytes }
+func (h *handler) callbackResultLimit() int64 { return int64(h.svc.Limits().MaxOperationPayload) }
+func (h *handler) errorObjectLimit() int64    { return 2 * int64(h.svc.Limits().MaxOperationPayload) }
+func (h *handler) invokeLimit() int64         { return int64(h.svc.Limits().MaxInputPayload) }
+func (h *handler) emptyBodyLimit() int64      { return heartbeatBodyLimit }
 
 // ServeHTTP routes a request to its endpoint.
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -78,22 +100,14 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			writeError(w, &apiError{status: http.StatusInternalServerError, code: codeServiceException, message: "internal error"})
 		}
 	}()
-	segs, err := splitPath(r.URL.EscapedPath())
-	if err != nil {
-		writeError(w, badRequest(codeInvalidParameter, "malformed request path: "+err.Error()))
-		return
-	}
-	rt, labels, ok := lookup(h.routes, r.Method, segs)
+	notFound, err := checkPath(r.URL.EscapedPath())
 	switch {
-	case rt == nil:
-		writeError(w, &apiError{status: http.StatusNotFound, code: codeUnknownOperation,
-			message: fmt.Sprintf("no operation at %s %s", r.Method, r.URL.EscapedPath())})
-	case !ok:
-		w.Header().Set("Allow", rt.method)
-		writeError(w, &apiError{status: http.StatusMethodNotAllowed, code: codeMethodNotAllowed,
-			message: fmt.Sprintf("%s takes %s, not %s", rt.op, rt.method, r.Method)})
+	case err != nil:
+		writeError(w, badRequest(codeInvalidParameter, "malformed request path: "+err.Error()))
+	case notFound:
+		writeError(w, unknownOperation(r))
 	default:
-		rt.serve(h, w, r, labels)
+		h.mux.ServeHTTP(w, r)
 	}
 }
 

@@ -32,9 +32,9 @@ type functionError struct {
 // answers its result, or, when it did not succeed, its error with the
 // X-Amz-Function-Error header; DryRun only checks that the function exists.
 // Every answer names the execution in X-Amz-Durable-Execution-Arn.
-func (h *handler) invoke(w http.ResponseWriter, r *http.Request, labels []string) {
+func (h *handler) invoke(w http.ResponseWriter, r *http.Request, function string, body []byte) {
 	q := parseQuery(r.URL.RawQuery)
-	fn := withQualifier(labels[0], q.str("Qualifier"))
+	fn := withQualifier(function, q.str("Qualifier"))
 	if q.err != nil {
 		writeError(w, q.err)
 		return
@@ -45,11 +45,6 @@ func (h *handler) invoke(w http.ResponseWriter, r *http.Request, labels []string
 	default:
 		writeError(w, badRequest(codeInvalidParameter,
 			"X-Amz-Invocation-Type "+invType+": want RequestResponse, Event or DryRun"))
-		return
-	}
-	body, e := readBody(w, r, h.maxBody)
-	if e != nil {
-		writeError(w, e)
 		return
 	}
 	if len(strings.TrimSpace(string(body))) > 0 && !json.Valid(body) {
