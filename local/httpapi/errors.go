@@ -19,6 +19,7 @@ const (
 	codeMethodNotAllowed  = "MethodNotAllowedException"
 	codeUnsupportedMedia  = "UnsupportedMediaTypeException"
 	codeServiceException  = "ServiceException"
+	codeAccessDenied      = "AccessDeniedException"
 	headerErrorType       = "X-Amzn-ErrorType"
 	headerRetryAfter      = "Retry-After"
 	throttleReasonDefault = "CallerRateLimitExceeded"
@@ -53,6 +54,19 @@ func writeError(w http.ResponseWriter, e *apiError) {
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
 	h.Set(headerErrorType, e.code)
+	if e.code == codeTooManyRequests {
+		secs := int64((e.retryAfter + time.Second - 1) / time.Second)
+		if secs < 1 {
+			secs = 1
+		}
+		h.Set(headerRetryAfter, strconv.FormatInt(secs, 10))
+	}
+	w.WriteHeader(e.status)
+	_, _ = w.Write(errorBody(e))
+}
+
+// errorBody is the JSON body of an error response.
+func errorBody(e *apiError) []byte {
 	body := map[string]string{"Type": "User"}
 	if e.status >= 500 {
 		body["Type"] = "Service"
@@ -60,15 +74,9 @@ func writeError(w http.ResponseWriter, e *apiError) {
 	body[messageKey(e.code)] = e.message
 	if e.code == codeTooManyRequests {
 		body["Reason"] = throttleReasonDefault
-		secs := int64((e.retryAfter + time.Second - 1) / time.Second)
-		if secs < 1 {
-			secs = 1
-		}
-		h.Set(headerRetryAfter, strconv.FormatInt(secs, 10))
 	}
 	b, _ := json.Marshal(body) // a map of strings always encodes
-	w.WriteHeader(e.status)
-	_, _ = w.Write(b)
+	return b
 }
 
 func badRequest(code, msg string) *apiError {

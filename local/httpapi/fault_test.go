@@ -2,7 +2,9 @@ package httpapi_test
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"strings"
@@ -66,7 +68,12 @@ func readResponse(t *testing.T, conn net.Conn) *http.Response {
 	if err != nil {
 		t.Fatalf("no answer before the body was sent: %v", err)
 	}
+	body, err := io.ReadAll(res.Body)
 	res.Body.Close()
+	if err != nil {
+		t.Fatalf("reading the answer: %v", err)
+	}
+	res.Body = io.NopCloser(bytes.NewReader(body))
 	return res
 }
 

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -23,20 +24,69 @@ type Server struct {
 // ListenOption configures Listen.
 type ListenOption func(*listenConfig)
 
-type listenConfig struct{ allowNonLoopback bool }
+type listenConfig struct {
+	allowNonLoopback bool
+	hosts            []string
+	timeouts         Timeouts
+}
 
 // AllowNonLoopback lets Listen bind an address outside the loopback
 // interface (e.g. "0.0.0.0:9014"). Without it such an address is refused.
+// Requests must still name an allowed host (see AllowHosts).
 func AllowNonLoopback() ListenOption {
 	return func(c *listenConfig) { c.allowNonLoopback = true }
 }
+
+// AllowHosts adds host names or IP addresses (without a port) that
+// requests may name in their Host header or Origin, on top of the loopback
+// ones (see Guard). The host of an explicit listen address is allowed
+// without it.
+func AllowHosts(hosts ...string) ListenOption {
+	return func(c *listenConfig) { c.hosts = append(c.hosts, hosts...) }
+}
+
+// Timeouts bound how long a connection may take; a zero field takes its
+// default.
+type Timeouts struct {
+	// ReadHeader bounds reading a request's headers. Default 10 s.
+	ReadHeader time.Duration
+	// Read bounds reading a whole request, headers and body. Once the body
+	// is read the handler may take as long as it needs (a synchronous
+	// Invoke waits for its execution to end). Default 30 s.
+	Read time.Duration
+	// Idle bounds how long a kept-alive connection waits for its next
+	// request. Default 120 s.
+	Idle time.Duration
+}
+
+// DefaultTimeouts returns the timeouts Listen uses unless WithTimeouts
+// says otherwise.
+func DefaultTimeouts() Timeouts {
+	return Timeouts{ReadHeader: 10 * time.Second, Read: 30 * time.Second, Idle: 120 * time.Second}
+}
+
+// WithTimeouts sets the server's connection timeouts.
+func WithTimeouts(t Timeouts) ListenOption {
+	return func(c *listenConfig) { c.timeouts = t }
+}
+
+// DefaultMaxHeaderBytes bounds the request line and headers of a request
+// (net/http allows 4 KiB more): larger ones get 431 RequestTooLargeException.
+const DefaultMaxHeaderBytes = 64 << 10
 
 // Listen starts serving h on addr ("" means DefaultAddr) in the background.
 // It refuses an address that is not a loopback address unless
 // AllowNonLoopback is given, so that the local service is never exposed by
 // accident.
+//
+// The server protects what it serves: h runs behind Guard (loopback and
+// AllowHosts Host names only, no cross-site writes); requests are bounded
+// by timeouts (see Timeouts) and by DefaultMaxHeaderBytes; and the requests
+// net/http refuses before any handler runs (a malformed request line or
+// path escape, a bad Content-Length, oversized headers) are answered in the
+// AWS error shape too (X-Amzn-ErrorType and a JSON body), not in plain text.
 func Listen(addr string, h http.Handler, opts ...ListenOption) (*Server, error) {
-	var cfg listenConfig
+	cfg := listenConfig{timeouts: DefaultTimeouts()}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -50,19 +100,26 @@ func Listen(addr string, h http.Handler, opts ...ListenOption) (*Server, error) 
 	if !cfg.allowNonLoopback && !isLoopback(host) {
 		return nil, fmt.Errorf("httpapi: listen address %q: %w", addr, ErrNotLoopback)
 	}
+	if ip := net.ParseIP(host); host != "" && (ip == nil || !ip.IsUnspecified()) {
+		cfg.hosts = append(cfg.hosts, host)
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("httpapi: %w", err)
 	}
+	t, d := cfg.timeouts, DefaultTimeouts()
 	s := &Server{
 		ln: ln,
 		srv: &http.Server{
-			Handler:           h,
-			ReadHeaderTimeout: 10 * time.Second,
+			Handler:           unboundAfterBody(Guard(h, GuardOptions{AllowedHosts: cfg.hosts})),
+			ReadHeaderTimeout: cmp.Or(t.ReadHeader, d.ReadHeader),
+			ReadTimeout:       cmp.Or(t.Read, d.Read),
+			IdleTimeout:       cmp.Or(t.Idle, d.Idle),
+			MaxHeaderBytes:    DefaultMaxHeaderBytes,
 		},
 		url: "http://" + ln.Addr().String(),
 	}
-	go func() { _ = s.srv.Serve(ln) }()
+	go func() { _ = s.srv.Serve(refusalListener{ln}) }()
 	return s, nil
 }
 

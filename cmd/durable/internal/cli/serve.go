@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
@@ -18,12 +19,13 @@ import (
 )
 
 type serveOpts struct {
-	addr      string
-	db        string
-	skipTime  bool
-	anyIface  bool
-	verbose   bool
-	shutdownT time.Duration
+	addr       string
+	allowHosts string
+	db         string
+	skipTime   bool
+	anyIface   bool
+	verbose    bool
+	shutdownT  time.Duration
 }
 
 func serveFlags(*App) (*flag.FlagSet, *serveOpts) {
@@ -33,6 +35,7 @@ func serveFlags(*App) (*flag.FlagSet, *serveOpts) {
 	fs.StringVar(&o.db, "db", "", "bbolt file that keeps executions across restarts (default: memory only)")
 	fs.BoolVar(&o.skipTime, "skip-time", false, "run on a virtual clock that skips ahead when only timers are pending (not while a callback is open)")
 	fs.BoolVar(&o.anyIface, "public", false, "allow a listen address outside the loopback interface")
+	fs.StringVar(&o.allowHosts, "allow-host", "", "comma-separated host names that requests may name besides localhost, 127.0.0.0/8 and [::1] (the -addr host is allowed)")
 	fs.BoolVar(&o.verbose, "v", false, "log the workflows' own logs")
 	fs.DurationVar(&o.shutdownT, "shutdown-timeout", 5*time.Second, "how long to wait for requests in flight when stopping")
 	return fs, o
@@ -60,6 +63,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 		db:        o.db,
 		skipTime:  o.skipTime,
 		public:    o.anyIface,
+		hosts:     splitList(o.allowHosts),
 		logger:    slog.New(slog.NewTextHandler(a.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
 		workflows: slog.New(slog.NewTextHandler(logs, nil)),
 	})
@@ -96,9 +100,11 @@ type serverConfig struct {
 	db        string
 	skipTime  bool
 	public    bool
-	clock     local.Clock  // overrides skipTime when set (tests)
-	logger    *slog.Logger // the service's and the HTTP front's diagnostics
-	workflows *slog.Logger // the workflows' logs
+	hosts     []string         // Host names served besides the loopback ones
+	timeouts  httpapi.Timeouts // zero fields: httpapi's defaults
+	clock     local.Clock      // overrides skipTime when set (tests)
+	logger    *slog.Logger     // the service's and the HTTP front's diagnostics
+	workflows *slog.Logger     // the workflows' logs
 }
 
 // server is a running local service with its HTTP front and store.
@@ -145,7 +151,11 @@ func startServer(cfg serverConfig) (_ *server, err error) {
 			local.WithTimeSkipping(local.SkipUnlessCallbacksOpen))
 	}
 	s.svc = local.New(opts...)
-	var lopts []httpapi.ListenOption
+	// Listen puts the API behind httpapi.Guard (loopback or -allow-host
+	// Host names only, no cross-site writes), with read timeouts and a
+	// header limit; whatever else is served on this address must be
+	// mounted on the handler given to Listen so that it is guarded too.
+	lopts := []httpapi.ListenOption{httpapi.AllowHosts(cfg.hosts...), httpapi.WithTimeouts(cfg.timeouts)}
 	if cfg.public {
 		lopts = append(lopts, httpapi.AllowNonLoopback())
 	}
@@ -178,4 +188,15 @@ func (s *server) close(ctx context.Context) error {
 		errs = append(errs, s.store.Close())
 	}
 	return errors.Join(errs...)
+}
+
+// splitList splits a comma-separated flag value, dropping empty items.
+func splitList(v string) []string {
+	var out []string
+	for _, item := range strings.Split(v, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
 }
