@@ -209,19 +209,41 @@ func (s *Service) FunctionArn(name string) (string, error) {
 	return f.arn, nil
 }
 
-// resolveLocked finds a function by name, partial name (name:qualifier) or
-// ARN (arn:aws:lambda:<region>:<account>:function:<name>[:<qualifier>]).
-func (s *Service) resolveLocked(name string) *function {
-	if strings.HasPrefix(name, "arn:") {
-		parts := strings.Split(name, ":")
-		if len(parts) < 7 || len(parts) > 8 || parts[2] != "lambda" || parts[5] != "function" {
-			return nil
-		}
-		name = parts[6]
-	} else if i := strings.IndexByte(name, ':'); i >= 0 {
-		name = name[:i]
+// resolveLocked finds a function by name (my-function), name with
+// qualifier (my-function:v1), partial ARN
+// (123456789012:function:my-function[:v1]) or ARN
+// (arn:aws:lambda:us-east-1:123456789012:function:my-function[:v1]). The
+// match is exact: the account and region must be the service's, and a
+// qualifier must be the one the function was registered with. It returns
+// nil for anything else.
+func (s *Service) resolveLocked(ref string) *function {
+	rest, ok := s.unqualifiedRef(ref)
+	if !ok {
+		return nil
 	}
-	return s.functions[name]
+	name, qualifier, qualified := strings.Cut(rest, ":")
+	f := s.functions[name]
+	if f == nil || qualified && qualifier != f.cfg.qualifier {
+		return nil
+	}
+	return f
+}
+
+// unqualifiedRef strips the ARN or partial ARN prefix of the service's
+// account and region from a function reference, leaving
+// <name>[:<qualifier>]. ok is false for another account or region, or
+// another kind of ARN.
+func (s *Service) unqualifiedRef(ref string) (rest string, ok bool) {
+	if rest, ok := strings.CutPrefix(ref, s.functionArn("")); ok {
+		return rest, true
+	}
+	if strings.HasPrefix(ref, "arn:") {
+		return "", false
+	}
+	if rest, ok := strings.CutPrefix(ref, s.cfg.account+":function:"); ok {
+		return rest, true
+	}
+	return ref, !strings.Contains(ref, ":function:")
 }
 
 // callHook runs the API hook, if any.

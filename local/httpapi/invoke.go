@@ -116,19 +116,20 @@ func qualifierOf(arn string) string {
 }
 
 // withQualifier appends the Qualifier query parameter to a function name or
-// ARN that does not carry one yet.
+// ARN. A reference that carries a qualifier already gets the parameter
+// appended too, unless they are the same: the result then names no
+// function, and the lookup answers 404, as for any other mismatch.
 func withQualifier(fn, qual string) string {
 	if qual == "" {
 		return fn
 	}
 	colons := strings.Count(fn, ":")
-	switch {
-	case strings.HasPrefix(fn, "arn:") && colons == 6, // arn:aws:lambda:region:acct:function:name
-		!strings.HasPrefix(fn, "arn:") && colons == 2, // acct:function:name
-		colons == 0: // name
-		return fn + ":" + qual
+	qualified := strings.HasPrefix(fn, "arn:") && colons == 7 || // arn:aws:lambda:region:acct:function:name:qual
+		!strings.HasPrefix(fn, "arn:") && (colons == 3 || colons == 1) // acct:function:name:qual, name:qual
+	if qualified && strings.HasSuffix(fn, ":"+qual) {
+		return fn
 	}
-	return fn
+	return fn + ":" + qual
 }
 
 // statusErrorType names the error of an execution that ended without one.
