@@ -83,6 +83,18 @@ func (s *Service) beginLocked(e *execution, f *function) *invocation {
 	e.tokens[tok] = true
 	s.tokens[tok] = e
 	e.async = nil
+	payload := s.invocationEventLocked(e, tok)
+	e.Updated = nil
+	s.persistLocked(e)
+	return &invocation{e: e, f: f, gen: e.gen, requestId: e.RequestId, start: now, payload: payload}
+}
+
+// invocationEventLocked builds the event of e's next invocation: the first
+// page of its state holds at most InitialStatePageSize operations, and
+// fewer when they would make the event larger than MaxInvocationEvent
+// bytes (Lambda's Invoke payload limit), room for the rest of the event
+// included. The function pages the rest with GetDurableExecutionState.
+func (s *Service) invocationEventLocked(e *execution, tok string) []byte {
 	ops, next := s.statePageLocked(e, 0, s.limits.InitialStatePageSize)
 	ev := checkpoint.InvocationEvent{
 		DurableExecutionArn:   e.Arn,
@@ -90,13 +102,40 @@ func (s *Service) beginLocked(e *execution, f *function) *invocation {
 		InitialExecutionState: &checkpoint.ExecutionState{Operations: ops, NextMarker: next},
 		UpdatedOperationIds:   e.Updated,
 	}
-	e.Updated = nil
-	payload, err := json.Marshal(ev)
-	if err != nil { // cannot happen: the event is plain data
-		panic(fmt.Sprintf("local: marshalling an invocation event: %v", err))
+	payload := mustMarshal(ev)
+	if len(payload) <= s.limits.MaxInvocationEvent {
+		return payload
 	}
-	s.persistLocked(e)
-	return &invocation{e: e, f: f, gen: e.gen, requestId: e.RequestId, start: now, payload: payload}
+	// Too large: measure the event without operations (and with the
+	// longest marker it could carry), then keep the operations that fit
+	// in the rest, at least the EXECUTION operation.
+	ev.InitialExecutionState = &checkpoint.ExecutionState{Operations: []checkpoint.Operation{}, NextMarker: encodeMarker("state", len(e.Ops))}
+	room := s.limits.MaxInvocationEvent - len(mustMarshal(ev))
+	hidden := e.hidden()
+	kept, used := 0, 0
+	for pos := 0; pos < len(e.Ops) && kept < len(ops); pos++ {
+		if hidden[pos] {
+			continue
+		}
+		size := len(mustMarshal(ops[kept])) + 1 // and its comma
+		if kept > 0 && used+size > room {
+			next = encodeMarker("state", pos)
+			break
+		}
+		used += size
+		kept++
+	}
+	ev.InitialExecutionState = &checkpoint.ExecutionState{Operations: ops[:kept], NextMarker: next}
+	return mustMarshal(ev)
+}
+
+// mustMarshal encodes plain data, which cannot fail.
+func mustMarshal(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Sprintf("local: marshalling %T: %v", v, err))
+	}
+	return b
 }
 
 // dropTokensLocked invalidates every token of e's current invocation.

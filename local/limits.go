@@ -12,6 +12,11 @@ type Limits struct {
 	MaxInputPayload int
 	// MaxResponse bounds a function response in bytes. Default 6 MiB.
 	MaxResponse int
+	// MaxInvocationEvent bounds the invocation event the service sends a
+	// function, in bytes: the first page of state holds fewer operations
+	// than InitialStatePageSize when they would not fit. Default 6,291,456,
+	// Lambda's Invoke payload limit.
+	MaxInvocationEvent int
 	// MaxOperations bounds the operations of one execution. Default 3,000.
 	MaxOperations int
 	// MaxUpdatesPerRequest bounds one checkpoint request. Default 250.
@@ -28,7 +33,8 @@ type Limits struct {
 	// function sets one. Default 24 hours.
 	DefaultExecutionTimeout time.Duration
 	// InitialStatePageSize is how many operations the invocation event
-	// carries before the function must page with GetDurableExecutionState.
+	// carries at most before the function must page with
+	// GetDurableExecutionState (fewer when MaxInvocationEvent requires).
 	// Default 100.
 	InitialStatePageSize int
 	// IdempotencyWindow is how long a (ClientToken, CheckpointToken) pair
@@ -42,6 +48,7 @@ func DefaultLimits() Limits {
 		MaxOperationPayload:     256 << 10,
 		MaxInputPayload:         256 << 10,
 		MaxResponse:             6 << 20,
+		MaxInvocationEvent:      6_291_456,
 		MaxOperations:           3000,
 		MaxUpdatesPerRequest:    250,
 		MaxRequestBytes:         6 << 20,
@@ -59,6 +66,7 @@ func (l Limits) withDefaults() Limits {
 	orDefault(&l.MaxOperationPayload, d.MaxOperationPayload)
 	orDefault(&l.MaxInputPayload, d.MaxInputPayload)
 	orDefault(&l.MaxResponse, d.MaxResponse)
+	orDefault(&l.MaxInvocationEvent, d.MaxInvocationEvent)
 	orDefault(&l.MaxOperations, d.MaxOperations)
 	orDefault(&l.MaxUpdatesPerRequest, d.MaxUpdatesPerRequest)
 	orDefault(&l.MaxRequestBytes, d.MaxRequestBytes)
