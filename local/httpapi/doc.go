@@ -13,8 +13,18 @@
 // Malformed requests get a 4xx answer naming the problem; request bodies
 // are bounded (413 RequestTooLargeException) before they are read.
 //
+// Routing uses http.ServeMux method and path patterns; unknown paths and
+// wrong methods are answered in the AWS error shape too. Each endpoint
+// bounds its body by its own limit (a callback result by the 256 KiB
+// operation payload limit) before reading it.
+//
 // Listen serves on a loopback address only, unless AllowNonLoopback says
-// otherwise.
+// otherwise, and puts what it serves behind Guard: requests must name a
+// loopback host (or one given with AllowHosts) and browsers cannot send
+// cross-site writes. It sets read timeouts and a header limit, and answers
+// even the requests net/http refuses before any handler in the AWS error
+// shape. Serve anything else meant for the same address (a web console) on
+// the handler given to Listen, so that the same guard protects it.
 //
 // A durable function that the service invokes while it is served over HTTP
 // can checkpoint through the real client, so that the SDK's whole wire path

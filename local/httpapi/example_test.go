@@ -1,8 +1,12 @@
 package httpapi_test
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -59,4 +63,32 @@ func Example() {
 	fmt.Println(out.StatusCode, string(out.Payload))
 	// Output:
 	// 200 "hello world, an hour later"
+}
+
+// Guard protects a handler served on the developer's machine: requests
+// must name a loopback host (or an allowed one), and browsers cannot send
+// it cross-site writes. Listen applies it already; this is for a handler
+// served some other way.
+func ExampleGuard() {
+	page := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, "console") })
+	h := httpapi.Guard(page, httpapi.GuardOptions{AllowedHosts: []string{"devbox.internal"}})
+
+	for _, host := range []string{"localhost:9014", "devbox.internal:9014", "attacker.example"} {
+		rec := httptest.NewRecorder()
+		r := httptest.NewRequest(http.MethodGet, "/", nil)
+		r.Host = host
+		h.ServeHTTP(rec, r)
+		fmt.Println(host, rec.Code, cmp.Or(rec.Header().Get("X-Amzn-ErrorType"), rec.Body.String()))
+	}
+	post := httptest.NewRequest(http.MethodPost, "/", strings.NewReader("stop=all"))
+	post.Host = "localhost:9014"
+	post.Header.Set("Origin", "https://attacker.example")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, post)
+	fmt.Println("cross-site POST", rec.Code, rec.Header().Get("X-Amzn-ErrorType"))
+	// Output:
+	// localhost:9014 200 console
+	// devbox.internal:9014 200 console
+	// attacker.example 403 AccessDeniedException
+	// cross-site POST 403 AccessDeniedException
 }
