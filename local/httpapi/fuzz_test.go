@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -70,6 +71,26 @@ func FuzzDecodeQuery(f *testing.F) {
 		q.all("Statuses")
 		if q.err != nil && (q.err.status != 400 || q.err.code != codeInvalidParameter) {
 			t.Fatalf("bad error %+v", q.err)
+		}
+	})
+}
+
+// FuzzRewriteRefusal checks that the rewriting of net/http's own refusals
+// never panics, leaves anything that is not such a refusal alone, and
+// always produces an answer in the AWS error shape.
+func FuzzRewriteRefusal(f *testing.F) {
+	f.Add([]byte("HTTP/1.1 400 Bad Request" + refusalHeaders + "400 Bad Request"))
+	f.Add([]byte("HTTP/1.1 431 Request Header Fields Too Large" + refusalHeaders + "431 Request Header Fields Too Large"))
+	f.Add([]byte("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{}"))
+	f.Add([]byte("HTTP/1.1 4"))
+	f.Fuzz(func(t *testing.T, p []byte) {
+		out, ok := rewriteRefusal(p)
+		if !ok {
+			return
+		}
+		if !strings.Contains(string(p), refusalHeaders) || !strings.Contains(string(out), "\r\n"+headerErrorType+": ") ||
+			!strings.Contains(string(out), "Content-Type: application/json") {
+			t.Fatalf("rewrote %q as %q", p, out)
 		}
 	})
 }
