@@ -16,12 +16,14 @@ import (
 var apiPrefixes = []string{"/2025-12-01/", "/2015-03-31/"}
 
 // frontHandler is everything `durable serve` answers on its one address:
-// the AWS API under its version prefixes and the web console at "/". It is
-// the one place where the whole front is wrapped by guard.
+// the AWS API under its version prefixes and the web console at "/".
+// startServer gives it to httpapi.Listen, which serves it behind
+// httpapi.Guard, so the API and the console are protected alike against
+// requests from other sites (DNS rebinding, cross-site forms).
 func frontHandler(svc *local.Service, logger *slog.Logger) http.Handler {
 	api := httpapi.NewHandler(svc, httpapi.WithLogger(logger))
 	ui := console.New(svc, console.WithLogger(logger))
-	return guard(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		for _, p := range apiPrefixes {
 			if strings.HasPrefix(r.URL.Path, p) {
 				api.ServeHTTP(w, r)
@@ -29,15 +31,5 @@ func frontHandler(svc *local.Service, logger *slog.Logger) http.Handler {
 			}
 		}
 		ui.ServeHTTP(w, r)
-	}))
+	})
 }
-
-// guard protects the API and the console alike against requests from other
-// sites (DNS rebinding, cross-site forms).
-//
-// TODO(local-safety): on branch local-safety, httpapi.Listen serves its
-// handler behind httpapi.Guard, so the whole front (this handler is what
-// startServer gives Listen) is guarded once that branch is merged: then
-// delete this function and its call. Until then it lets everything through;
-// the console refuses cross-site actions on its own.
-func guard(h http.Handler) http.Handler { return h }
