@@ -16,9 +16,9 @@ import (
 	"github.com/lambda-durable/durable/local/httpapi"
 )
 
-// TestServeRejectsForeignHost drives `durable serve` the way a web page the
-// developer visits could: through DNS rebinding (a foreign Host header) and
-// through cross-site form posts. Neither reads nor changes anything, while
+// TestServeRejectsForeignHost drives `durable serve` (the API and the
+// console) the way a web page the developer visits could: through DNS
+// rebinding (a foreign Host header) and through cross-site form posts. Neither reads nor changes anything, while
 // local clients and an -allow-host name still get through.
 func TestServeRejectsForeignHost(t *testing.T) {
 	srv := testServer(t, false)
@@ -39,6 +39,9 @@ func TestServeRejectsForeignHost(t *testing.T) {
 		{"form post without fetch metadata: stop", "POST", stop, addr, "",
 			map[string]string{"Content-Type": "text/plain", "Origin": "https://attacker.example"}},
 		{"sandboxed page: stop", "POST", stop, addr, "", map[string]string{"Origin": "null"}},
+		{"rebinding: console page", "GET", "/", "attacker.example", "", nil},
+		{"form post: console stop", "POST", "/stop", addr, "arn=" + url.QueryEscape(arn),
+			map[string]string{"Content-Type": "application/x-www-form-urlencoded", "Origin": "https://attacker.example", "Sec-Fetch-Site": "cross-site"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -60,8 +63,10 @@ func TestServeRejectsForeignHost(t *testing.T) {
 	// The CLI, a same-origin page and a loopback name with any port pass.
 	cli(t, srv, 0, "list", "order-processor")
 	for _, host := range []string{"localhost:" + portOf(addr), "127.0.0.1", "[::1]:80"} {
-		if res := rawRequest(t, addr, "GET", list, host, "", nil); res.status != http.StatusOK {
-			t.Errorf("Host %s: %d %s", host, res.status, res.body)
+		for _, path := range []string{list, "/"} {
+			if res := rawRequest(t, addr, "GET", path, host, "", nil); res.status != http.StatusOK {
+				t.Errorf("Host %s, %s: %d %s", host, path, res.status, res.body)
+			}
 		}
 	}
 	res := rawRequest(t, addr, "POST", stop, addr, "", map[string]string{"Origin": srv.url(), "Sec-Fetch-Site": "same-origin"})
