@@ -61,10 +61,15 @@ func (s *Service) SendCallbackHeartbeat(ctx context.Context, in *SendCallbackHea
 		return err
 	}
 	if m := e.Meta[o.Id]; m != nil && m.CallbackHeartbeat > 0 {
+		prev := m.HeartbeatAt
 		m.HeartbeatAt = s.clock.Now().Add(secondsDur(m.CallbackHeartbeat))
+		e.touch(o.Id)
+		if err := s.persistLocked(e); err != nil {
+			m.HeartbeatAt = prev
+			return err
+		}
 		s.addTimerLocked(m.HeartbeatAt, e.Arn, o.Id, timerCallbackHeartbeat)
 		s.processTimersLocked()
-		s.persistLocked(e)
 	}
 	return nil
 }
@@ -99,14 +104,23 @@ func (s *Service) closeCallback(ctx context.Context, op, id string, set func(*ex
 		return err
 	}
 	now := s.clock.Now()
+	undo := snapshotLocked(e, o.Id)
 	ev := opEvent("", o, now)
 	set(e, o, &ev)
 	o.EndTimestamp = checkpoint.At(now)
-	delete(s.callbacks, id)
 	e.addEvent(ev)
+	e.touch(o.Id)
 	e.markAsync(o.Id)
-	s.triggerLocked(e)
-	s.persistLocked(e)
+	e.Triggered = true // the execution is not terminal (callbackLocked)
+	// Store before the effects; a refused change is undone and answered
+	// with a retryable error.
+	if err := s.persistLocked(e); err != nil {
+		undo.restore()
+		s.mu.Unlock()
+		return err
+	}
+	delete(s.callbacks, id)
+	s.kickLocked(e)
 	s.notifyLocked()
 	s.mu.Unlock()
 	s.settle()

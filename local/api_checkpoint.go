@@ -41,7 +41,16 @@ func (s *Service) Checkpoint(ctx context.Context, in *checkpoint.CheckpointInput
 	if err := b.apply(in.Updates); err != nil {
 		return nil, err
 	}
+	// Store first: a change the store did not take is neither applied nor
+	// acknowledged, and the client retries it.
+	saved, err := s.saveBatchLocked(e, b)
+	if err != nil {
+		return nil, err
+	}
 	b.commit()
+	if saved != nil {
+		e.markSaved(saved, e.Events.Len())
+	}
 	ids := append([]string(nil), b.touched...)
 	for _, id := range e.async {
 		ids = appendUnique(ids, id)

@@ -499,6 +499,7 @@ func (b *batch) commit() {
 	e := b.e
 	for _, id := range b.created {
 		o := b.staged[id]
+		e.pos[id] = len(e.Ops)
 		e.Ops = append(e.Ops, o)
 		e.index[id] = o
 	}
