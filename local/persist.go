@@ -139,7 +139,7 @@ func (e *execution) unsaved() bool {
 func (s *Service) saveLocked(e *execution, ch *Change) error {
 	if err := s.cfg.store.Save(context.Background(), e.Arn, ch); err != nil {
 		s.unsaved[e] = struct{}{}
-		s.log.Error("local: saving an execution failed", "arn", e.Arn, "err", err)
+		s.log.Error("local: saving an execution failed; the change is not acknowledged until a save succeeds", "arn", e.Arn, "err", err)
 		return storeError(err)
 	}
 	delete(s.unsaved, e)
