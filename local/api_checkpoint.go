@@ -47,10 +47,11 @@ func (s *Service) Checkpoint(ctx context.Context, in *checkpoint.CheckpointInput
 	if err != nil {
 		return nil, err
 	}
-	b.commit()
+	b.commitRecords()
 	if saved != nil {
 		e.markSaved(saved, e.Events.Len())
 	}
+	b.runEffects()
 	ids := append([]string(nil), b.touched...)
 	for _, id := range e.async {
 		ids = appendUnique(ids, id)

@@ -42,7 +42,7 @@ func (e *execution) touch(id string) {
 
 // change encodes what e's next save writes: the header, the dirty
 // operations and the unsaved events, with the staged updates of b (if not
-// nil) applied on top, as batch.commit will apply them. It returns nil
+// nil) applied on top, as batch.commitRecords will apply them. It returns nil
 // when the store already holds all of e.
 func (e *execution) change(b *batch) (*Change, error) {
 	h := e.execHeader
@@ -128,14 +128,8 @@ func (e *execution) markSaved(ch *Change, events int) {
 	clear(e.saved.dirty)
 }
 
-// unsaved reports whether e has changes the store lacks.
-func (e *execution) unsaved() bool {
-	ch, err := e.change(nil)
-	return err != nil || ch != nil
-}
-
-// saveLocked writes ch (e's change, with the staged updates of a batch
-// still to commit when staged) to the store.
+// saveLocked writes ch, a change of e, to the store; a refusal is logged,
+// marks e unsaved and becomes the API error to answer with.
 func (s *Service) saveLocked(e *execution, ch *Change) error {
 	if err := s.cfg.store.Save(context.Background(), e.Arn, ch); err != nil {
 		s.unsaved[e] = struct{}{}

@@ -64,6 +64,7 @@ func (s *Service) armRetentionLocked(e *execution) {
 		e.Retention = s.cfg.retention
 	}
 	s.addTimerLocked(e.expiry(), e.Arn, "", timerRetention)
+	s.scheduleWakeLocked()
 }
 
 // evictLocked removes the ended execution e from the service and the
@@ -73,8 +74,8 @@ func (s *Service) evictLocked(e *execution) {
 	if s.cfg.store != nil && !s.closed {
 		if err := s.cfg.store.Delete(context.Background(), e.Arn); err != nil {
 			s.log.Error("local: evicting an ended execution failed; retrying in a minute", "arn", e.Arn, "err", err)
-			e.EndTime = s.clock.Now().Add(time.Minute - e.Retention) // expiry = now + 1 min
-			s.armRetentionLocked(e)
+			s.addTimerLocked(s.clock.Now().Add(time.Minute), e.Arn, "", timerRetention)
+			s.scheduleWakeLocked()
 			return
 		}
 	}

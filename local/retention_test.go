@@ -117,3 +117,26 @@ func TestMaxExecutionsEvictsOldestEnded(t *testing.T) {
 	}
 	wantStoreAgrees(t, v.svc, store)
 }
+
+// TestEvictionRetriedWhenStoreRefuses checks that an execution the store
+// cannot delete stays (memory and store keep agreeing) and is evicted a
+// minute later once the store works.
+func TestEvictionRetriedWhenStoreRefuses(t *testing.T) {
+	store := &flakyStore{MemoryStore: NewMemoryStore()}
+	clk := NewVirtualClock(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
+	v := newEnv(t, WithClock(clk), WithStore(store), WithRetention(time.Hour), WithTimeSkipping(SkipNever))
+	v.register("echo", echoFn())
+	arn, _ := v.run("echo", `"x"`)
+	v.idle()
+	store.setFailing(true)
+	clk.Advance(time.Hour)
+	if !present(t, v.svc, arn) {
+		t.Fatal("an execution the store could not delete was dropped from memory")
+	}
+	store.setFailing(false)
+	wantStoreAgrees(t, v.svc, store)
+	clk.Advance(time.Minute)
+	if present(t, v.svc, arn) || store.Len() != 0 {
+		t.Fatal("the eviction was not retried")
+	}
+}

@@ -87,7 +87,7 @@ func (s *Service) armCallbackLocked(e *execution, id string, m *opMeta) {
 func (s *Service) liveLocked(t timer) bool {
 	e := s.execs[t.arn]
 	if t.kind == timerRetention {
-		return e != nil && e.Status.Terminal() && t.at.Equal(e.expiry())
+		return e != nil && e.Status.Terminal() && !t.at.Before(e.expiry())
 	}
 	if e == nil || e.Status.Terminal() {
 		return false
@@ -139,6 +139,16 @@ func (s *Service) processTimersLocked() {
 		t := heap.Pop(&s.timers).(timer)
 		s.fireLocked(t, now)
 	}
+	s.scheduleWakeLocked()
+}
+
+// scheduleWakeLocked asks the clock to wake the service for the earliest
+// timer.
+func (s *Service) scheduleWakeLocked() {
+	if s.closed {
+		return
+	}
+	s.dropStaleLocked()
 	if s.timers.Len() == 0 {
 		s.stopWakeLocked()
 		return
