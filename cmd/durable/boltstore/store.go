@@ -104,7 +104,14 @@ func Open(path string, opts ...Option) (*Store, error) {
 			return nil, fmt.Errorf("boltstore: database directory: %w", err)
 		}
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: o.timeout, NoSync: o.noSync})
+	db, err := bolt.Open(path, 0o600, &bolt.Options{
+		Timeout: o.timeout,
+		NoSync:  o.noSync,
+		// The free list is rebuilt on open instead of rewritten by every
+		// save, which saves a page write per transaction.
+		NoFreelistSync: true,
+		FreelistType:   bolt.FreelistMapType,
+	})
 	if err != nil {
 		if errors.Is(err, bolterrors.ErrTimeout) {
 			return nil, fmt.Errorf("%w: %s", ErrLocked, path)
