@@ -85,8 +85,11 @@ func WithOpenTimeout(d time.Duration) Option {
 	}
 }
 
-// WithoutSync skips the fsync after each write: faster, but a machine crash
-// (not a process crash) may lose the last writes. Meant for tests.
+// WithoutSync skips the fsync after each write. A write that returned is in
+// the operating system's hands: it survives a crash or kill of the process,
+// not a crash of the machine, which may lose the last writes or damage the
+// file. About ten times faster per save where an fsync costs milliseconds
+// (docs/performance.md, "The persistent store").
 func WithoutSync() Option { return func(o *options) { o.noSync = true } }
 
 // Open opens (creating if needed) the store file at path; its directory must
