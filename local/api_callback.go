@@ -56,7 +56,7 @@ func (s *Service) SendCallbackHeartbeat(ctx context.Context, in *SendCallbackHea
 	defer s.settle()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	e, o, err := s.callbackLocked(in.CallbackId)
+	e, o, err := s.settledCallbackLocked(ctx, in.CallbackId)
 	if err != nil {
 		return err
 	}
@@ -91,6 +91,20 @@ func (s *Service) callbackLocked(id string) (*execution, *checkpoint.Operation, 
 	return e, o, nil
 }
 
+// settledCallbackLocked is callbackLocked once no change of the callback's
+// execution is being written.
+func (s *Service) settledCallbackLocked(ctx context.Context, id string) (*execution, *checkpoint.Operation, error) {
+	for {
+		e, o, err := s.callbackLocked(id)
+		if err != nil || !e.saving {
+			return e, o, err
+		}
+		if err := s.awaitSavedLocked(ctx, e); err != nil {
+			return nil, nil, err
+		}
+	}
+}
+
 // closeCallback completes an open callback with set, records the event and
 // invokes the execution again.
 func (s *Service) closeCallback(ctx context.Context, op, id string, set func(*execution, *checkpoint.Operation, *Event)) error {
@@ -98,7 +112,7 @@ func (s *Service) closeCallback(ctx context.Context, op, id string, set func(*ex
 		return err
 	}
 	s.mu.Lock()
-	e, o, err := s.callbackLocked(id)
+	e, o, err := s.settledCallbackLocked(ctx, id)
 	if err != nil {
 		s.mu.Unlock()
 		return err

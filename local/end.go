@@ -11,7 +11,7 @@ import (
 // last. A chained-invoke target reports to its parent. A failed save is
 // logged and retried with the next one (see persistLocked).
 func (s *Service) endLocked(e *execution, status ExecutionStatus, result *string, eo *checkpoint.ErrorObject) {
-	if e.Status.Terminal() {
+	if e.Status.Terminal() || s.deferLocked(e, func() { s.endLocked(e, status, result, eo) }) {
 		return
 	}
 	interrupted := s.recordEndLocked(e, status, result, eo)
@@ -134,6 +134,13 @@ func (s *Service) completeChainedLocked(child *execution) {
 // chainedDoneLocked moves a CHAINED_INVOKE to its final status, records the
 // event and invokes the parent again.
 func (s *Service) chainedDoneLocked(p *execution, o *checkpoint.Operation, st checkpoint.Status, result string, eo *checkpoint.ErrorObject) {
+	if s.deferLocked(p, func() {
+		if !p.Status.Terminal() && o.Status == checkpoint.StatusStarted {
+			s.chainedDoneLocked(p, o, st, result, eo)
+		}
+	}) {
+		return
+	}
 	now := s.clock.Now()
 	p.touch(o.Id)
 	o.Status = st
@@ -233,6 +240,9 @@ func (s *Service) StopExecution(ctx context.Context, in *StopExecutionInput) (*S
 	}
 	s.mu.Lock()
 	e, err := s.execLocked(in.DurableExecutionArn)
+	if err == nil {
+		err = s.awaitSavedLocked(ctx, e)
+	}
 	if err != nil {
 		s.mu.Unlock()
 		return nil, err

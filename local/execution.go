@@ -36,6 +36,11 @@ type execution struct {
 	launch []func()
 	// saved is what the store holds of this execution.
 	saved savedState
+	// saving is set while a checkpoint's change is written outside the
+	// service's lock (saveBatchLocked); deferred holds the changes that
+	// came meanwhile, applied once the write is done.
+	saving   bool
+	deferred []func()
 }
 
 // execHeader is the part of an execution stored as its header record:

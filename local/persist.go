@@ -156,7 +156,7 @@ func (s *Service) persistLocked(e *execution) error {
 		clear(e.saved.dirty)
 		return nil
 	}
-	if s.closed || s.execs[e.Arn] != e { // closing, or evicted
+	if s.closed || s.execs[e.Arn] != e || e.saving { // closing, evicted, or saved after the write in flight
 		return nil
 	}
 	ch, err := e.change(nil)
@@ -178,6 +178,9 @@ func (s *Service) persistLocked(e *execution) error {
 // changes no API call waits for (timers, invocation ends).
 func (s *Service) retryUnsavedLocked() {
 	for e := range s.unsaved {
+		if e.saving {
+			continue
+		}
 		ch, err := e.change(nil)
 		if err != nil || ch == nil {
 			delete(s.unsaved, e)
@@ -236,20 +239,65 @@ func decodeExecution(arn string, r *Record) (*execution, error) {
 
 // saveBatchLocked stores e's change with b's staged updates applied, before
 // b is committed; it returns the change the store took (nil with no store
-// or nothing to write).
+// or nothing to write). It encodes and writes without s.mu, so that
+// checkpoints of other executions proceed (and a store may write their
+// changes together): meanwhile e is marked saving, and what would change
+// it waits (API calls, awaitSavedLocked) or is deferred (timers, chained
+// invokes, ends: deferLocked) until runDeferredLocked.
 func (s *Service) saveBatchLocked(e *execution, b *batch) (*Change, error) {
 	if s.cfg.store == nil {
 		return nil, nil
 	}
+	e.saving = true
+	s.mu.Unlock()
 	ch, err := e.change(b)
+	if err == nil && ch != nil {
+		err = s.cfg.store.Save(context.Background(), e.Arn, ch)
+	}
+	s.mu.Lock()
+	e.saving = false
 	if err != nil {
+		s.unsaved[e] = struct{}{}
+		s.log.Error("local: saving an execution failed; the change is not acknowledged until a save succeeds", "arn", e.Arn, "err", err)
 		return nil, storeError(err)
 	}
-	if ch == nil {
-		return nil, nil
-	}
-	if err := s.saveLocked(e, ch); err != nil {
-		return nil, err
-	}
 	return ch, nil
+}
+
+// awaitSavedLocked waits until no change of e is being written (s.mu is
+// released meanwhile); the caller then looks at e afresh.
+func (s *Service) awaitSavedLocked(ctx context.Context, e *execution) error {
+	for e.saving {
+		ch := s.changed
+		s.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			s.mu.Lock()
+			return ctx.Err()
+		}
+		s.mu.Lock()
+	}
+	return nil
+}
+
+// deferLocked runs f after the write in flight for e, if there is one, and
+// reports whether it did so.
+func (s *Service) deferLocked(e *execution, f func()) bool {
+	if !e.saving {
+		return false
+	}
+	e.deferred = append(e.deferred, f)
+	return true
+}
+
+// runDeferredLocked applies the changes deferred while e was saving.
+func (s *Service) runDeferredLocked(e *execution) {
+	for len(e.deferred) > 0 {
+		fs := e.deferred
+		e.deferred = nil
+		for _, f := range fs {
+			f()
+		}
+	}
 }

@@ -328,3 +328,80 @@ func TestFailedBackgroundSaveIsRetried(t *testing.T) {
 func hasType(evs []Event, typ EventType) bool {
 	return slices.ContainsFunc(evs, func(ev Event) bool { return ev.EventType == typ })
 }
+
+// blockingStore is a MemoryStore whose next save, once armed, waits until
+// released.
+type blockingStore struct {
+	*MemoryStore
+	mu       sync.Mutex
+	armed    bool
+	entered  chan struct{}
+	released chan struct{}
+}
+
+func (b *blockingStore) arm() {
+	b.mu.Lock()
+	b.armed, b.entered, b.released = true, make(chan struct{}), make(chan struct{})
+	b.mu.Unlock()
+}
+
+func (b *blockingStore) Save(ctx context.Context, arn string, ch *Change) error {
+	b.mu.Lock()
+	armed := b.armed
+	b.armed = false
+	entered, released := b.entered, b.released
+	b.mu.Unlock()
+	if armed {
+		close(entered)
+		<-released
+	}
+	return b.MemoryStore.Save(ctx, arn, ch)
+}
+
+// TestChangesWaitForTheSaveInFlight holds a checkpoint's write in the
+// store while a wait of the same execution ends and a stop arrives: the
+// service keeps answering reads, applies both only after the write, in
+// that order, and memory and store agree.
+func TestChangesWaitForTheSaveInFlight(t *testing.T) {
+	store := &blockingStore{MemoryStore: NewMemoryStore()}
+	v := newEnv(t, WithStore(store), WithTimeSkipping(SkipNever))
+	g := newGate()
+	v.register("gate", g)
+	arn := v.start("gate", "")
+	tok := g.token(t)
+	out, err := v.svc.Checkpoint(v.ctx(), &checkpoint.CheckpointInput{DurableExecutionArn: arn, CheckpointToken: tok,
+		Updates: []checkpoint.OperationUpdate{waitStart("w1", 10)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	store.arm()
+	saved := make(chan error, 1)
+	go func() {
+		_, err := v.svc.Checkpoint(v.ctx(), &checkpoint.CheckpointInput{DurableExecutionArn: arn, CheckpointToken: out.CheckpointToken,
+			Updates: []checkpoint.OperationUpdate{stepStart("s1", "slow"), stepSucceed("s1", "1")}})
+		saved <- err
+	}()
+	<-store.entered
+	v.clk.Advance(10 * time.Second) // the wait is due while the step is being written
+	stopped := make(chan error, 1)
+	go func() {
+		_, err := v.svc.StopExecution(v.ctx(), &StopExecutionInput{DurableExecutionArn: arn})
+		stopped <- err
+	}()
+	if got := v.types(arn); hasType(v.history(arn), EventWaitSucceeded) || hasType(v.history(arn), EventStepSucceeded) {
+		t.Fatalf("changes applied while the write is in flight: %v", got)
+	}
+	close(store.released)
+	if err := <-saved; err != nil {
+		t.Fatal(err)
+	}
+	if err := <-stopped; err != nil {
+		t.Fatal(err)
+	}
+	go func() { g.release <- `{"Status":"PENDING"}` }()
+	v.idle()
+	wantTypes(t, v.types(arn), EventExecutionStarted, EventWaitStarted, EventStepStarted, EventStepSucceeded,
+		EventWaitSucceeded, EventInvocationCompleted, EventExecutionStopped)
+	wantStoreAgrees(t, v.svc, store)
+}

@@ -185,6 +185,13 @@ func (s *Service) onWake(gen uint64) {
 // fireLocked applies a due, live timer.
 func (s *Service) fireLocked(t timer, now time.Time) {
 	e := s.execs[t.arn]
+	if s.deferLocked(e, func() {
+		if s.liveLocked(t) {
+			s.fireLocked(t, s.clock.Now())
+		}
+	}) {
+		return
+	}
 	if t.kind == timerRetention {
 		s.evictLocked(e)
 		return
