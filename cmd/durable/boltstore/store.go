@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -63,6 +64,20 @@ var (
 type Store struct {
 	db   *bolt.DB
 	path string
+
+	// Saves that arrive while a transaction is being written wait in
+	// queue and are written together by the next one (group commit: one
+	// fsync for all of them).
+	mu      sync.Mutex
+	queue   []*pendingSave
+	writing bool
+}
+
+// pendingSave is a Save waiting for its transaction.
+type pendingSave struct {
+	arn  string
+	ch   *local.Change
+	done chan error
 }
 
 var _ local.Store = (*Store)(nil)
@@ -150,8 +165,10 @@ func initLayout(tx *bolt.Tx) error {
 // Path returns the file the store was opened on.
 func (s *Store) Path() string { return s.path }
 
-// Save implements local.Store: it writes the change of one execution in
-// one durable transaction.
+// Save implements local.Store: it writes the change of one execution
+// durably, and returns once it is written. Changes saved concurrently (by
+// different executions) share a transaction and its fsync; a change that
+// cannot be written fails alone.
 func (s *Store) Save(ctx context.Context, arn string, ch *local.Change) error {
 	if err := s.check(ctx, arn); err != nil {
 		return err
@@ -159,11 +176,62 @@ func (s *Store) Save(ctx context.Context, arn string, ch *local.Change) error {
 	if ch == nil || ch.Header == nil {
 		return fmt.Errorf("%w: %s: no header", ErrChange, arn)
 	}
-	err := s.db.Update(func(tx *bolt.Tx) error { return writeChange(tx, arn, ch) })
-	if err != nil {
-		return s.wrap("save", err)
+	p := &pendingSave{arn: arn, ch: ch, done: make(chan error, 1)}
+	s.mu.Lock()
+	s.queue = append(s.queue, p)
+	lead := !s.writing
+	s.writing = true
+	s.mu.Unlock()
+	if lead {
+		s.writeQueued()
 	}
-	return nil
+	return <-p.done
+}
+
+// writeQueued writes every queued change in one transaction; changes queued
+// meanwhile go to the next transaction, written by another goroutine so
+// that this Save returns.
+func (s *Store) writeQueued() {
+	s.mu.Lock()
+	batch := s.queue
+	s.queue = nil
+	s.mu.Unlock()
+	s.writeBatch(batch)
+	s.mu.Lock()
+	more := len(s.queue) > 0
+	s.writing = more
+	s.mu.Unlock()
+	if more {
+		go s.writeQueued()
+	}
+}
+
+// writeBatch writes batch in one transaction; if that fails, each change
+// again in its own, so that one bad change fails alone.
+func (s *Store) writeBatch(batch []*pendingSave) {
+	write := func(ps ...*pendingSave) error {
+		err := s.db.Update(func(tx *bolt.Tx) error {
+			for _, p := range ps {
+				if err := writeChange(tx, p.arn, p.ch); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return s.wrap("save", err)
+		}
+		return nil
+	}
+	if err := write(batch...); err == nil || len(batch) == 1 {
+		for _, p := range batch {
+			p.done <- err
+		}
+		return
+	}
+	for _, p := range batch {
+		p.done <- write(p)
+	}
 }
 
 // writeChange writes ch into the bucket of execution arn.

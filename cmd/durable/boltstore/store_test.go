@@ -228,3 +228,44 @@ func TestConcurrentSaves(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrentSavesFailAlone saves good and bad changes of many
+// executions at once (they share transactions): each bad one is refused,
+// every good one is stored.
+func TestConcurrentSavesFailAlone(t *testing.T) {
+	ctx := context.Background()
+	s := open(t, filepath.Join(t.TempDir(), "d.db"))
+	var wg sync.WaitGroup
+	for i := range 16 {
+		wg.Go(func() {
+			arn := fmt.Sprintf("arn:%d", i)
+			for j := range 5 {
+				first := uint64(j)
+				if i%4 == 0 && j == 2 {
+					first = 9 // a gap: refused
+				}
+				err := s.Save(ctx, arn, change(fmt.Sprint(j), first, fmt.Sprint(j)))
+				if bad := first == 9; bad != errors.Is(err, boltstore.ErrChange) {
+					t.Errorf("%s save %d: %v", arn, j, err)
+				}
+				if first == 9 {
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	got, err := s.LoadAll(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 16 {
+		want := "4||0=0,1=1,2=2,3=3,4=4"
+		if i%4 == 0 {
+			want = "1||0=0,1=1"
+		}
+		if sum := summary(got[fmt.Sprintf("arn:%d", i)]); sum != want {
+			t.Errorf("arn:%d = %s, want %s", i, sum, want)
+		}
+	}
+}
