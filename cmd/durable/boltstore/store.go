@@ -9,9 +9,10 @@
 // "ops" and "events", whose keys are the 8-byte big-endian position of an
 // operation and index of an event. A save writes only what changed (the
 // header, the changed operations, the new events) in one transaction, so
-// its cost follows the change, not the size of the execution. bbolt locks
-// the file: a second process opening it gets ErrLocked after the open
-// timeout.
+// its cost follows the change, not the size of the execution; saves that
+// arrive while a transaction is written share the next one (and its
+// fsync). bbolt locks the file: a second process opening it gets ErrLocked
+// after the open timeout.
 package boltstore
 
 import (
