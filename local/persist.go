@@ -128,21 +128,21 @@ func (e *execution) markSaved(ch *Change, events int) {
 	clear(e.saved.dirty)
 }
 
-// saveLocked writes ch, a change of e, to the store; a refusal is logged,
-// marks e unsaved and becomes the API error to answer with.
+// saveLocked writes ch, a change of e, to the store.
 func (s *Service) saveLocked(e *execution, ch *Change) error {
 	if err := s.cfg.store.Save(context.Background(), e.Arn, ch); err != nil {
-		s.unsaved[e] = struct{}{}
-		s.log.Error("local: saving an execution failed; the change is not acknowledged until a save succeeds", "arn", e.Arn, "err", err)
-		return storeError(err)
+		return s.refusedLocked(e, err)
 	}
 	delete(s.unsaved, e)
 	return nil
 }
 
-// storeError is the API answer to a failed save: a server fault, which
+// refusedLocked records that the store refused a change of e: it logs it,
+// marks e unsaved and returns the API answer, a server fault, which
 // clients retry.
-func storeError(err error) *APIError {
+func (s *Service) refusedLocked(e *execution, err error) *APIError {
+	s.unsaved[e] = struct{}{}
+	s.log.Error("local: saving an execution failed; the change is not acknowledged until a save succeeds", "arn", e.Arn, "err", err)
 	return &APIError{Code: CodeService, HTTPStatus: http.StatusInternalServerError,
 		Message: "the local service could not store the change, which was not applied; retry: " + err.Error()}
 }
@@ -257,9 +257,7 @@ func (s *Service) saveBatchLocked(e *execution, b *batch) (*Change, error) {
 	s.mu.Lock()
 	e.saving = false
 	if err != nil {
-		s.unsaved[e] = struct{}{}
-		s.log.Error("local: saving an execution failed; the change is not acknowledged until a save succeeds", "arn", e.Arn, "err", err)
-		return nil, storeError(err)
+		return nil, s.refusedLocked(e, err)
 	}
 	return ch, nil
 }
