@@ -56,15 +56,20 @@ func (s *Service) SendCallbackHeartbeat(ctx context.Context, in *SendCallbackHea
 	defer s.settle()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	e, o, err := s.callbackLocked(in.CallbackId)
+	e, o, err := s.settledCallbackLocked(ctx, in.CallbackId)
 	if err != nil {
 		return err
 	}
 	if m := e.Meta[o.Id]; m != nil && m.CallbackHeartbeat > 0 {
+		prev := m.HeartbeatAt
 		m.HeartbeatAt = s.clock.Now().Add(secondsDur(m.CallbackHeartbeat))
+		e.touch(o.Id)
+		if err := s.persistLocked(e); err != nil {
+			m.HeartbeatAt = prev
+			return err
+		}
 		s.addTimerLocked(m.HeartbeatAt, e.Arn, o.Id, timerCallbackHeartbeat)
 		s.processTimersLocked()
-		s.persistLocked(e)
 	}
 	return nil
 }
@@ -86,6 +91,20 @@ func (s *Service) callbackLocked(id string) (*execution, *checkpoint.Operation, 
 	return e, o, nil
 }
 
+// settledCallbackLocked is callbackLocked once no change of the callback's
+// execution is being written.
+func (s *Service) settledCallbackLocked(ctx context.Context, id string) (*execution, *checkpoint.Operation, error) {
+	for {
+		e, o, err := s.callbackLocked(id)
+		if err != nil || !e.saving {
+			return e, o, err
+		}
+		if err := s.awaitSavedLocked(ctx, e); err != nil {
+			return nil, nil, err
+		}
+	}
+}
+
 // closeCallback completes an open callback with set, records the event and
 // invokes the execution again.
 func (s *Service) closeCallback(ctx context.Context, op, id string, set func(*execution, *checkpoint.Operation, *Event)) error {
@@ -93,20 +112,29 @@ func (s *Service) closeCallback(ctx context.Context, op, id string, set func(*ex
 		return err
 	}
 	s.mu.Lock()
-	e, o, err := s.callbackLocked(id)
+	e, o, err := s.settledCallbackLocked(ctx, id)
 	if err != nil {
 		s.mu.Unlock()
 		return err
 	}
 	now := s.clock.Now()
+	undo := snapshotLocked(e, o.Id)
 	ev := opEvent("", o, now)
 	set(e, o, &ev)
 	o.EndTimestamp = checkpoint.At(now)
-	delete(s.callbacks, id)
 	e.addEvent(ev)
+	e.touch(o.Id)
 	e.markAsync(o.Id)
-	s.triggerLocked(e)
-	s.persistLocked(e)
+	e.Triggered = true // the execution is not terminal (callbackLocked)
+	// Store before the effects; a refused change is undone and answered
+	// with a retryable error.
+	if err := s.persistLocked(e); err != nil {
+		undo.restore()
+		s.mu.Unlock()
+		return err
+	}
+	delete(s.callbacks, id)
+	s.kickLocked(e)
 	s.notifyLocked()
 	s.mu.Unlock()
 	s.settle()

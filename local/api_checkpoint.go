@@ -27,6 +27,9 @@ func (s *Service) Checkpoint(ctx context.Context, in *checkpoint.CheckpointInput
 	if err != nil {
 		return nil, err
 	}
+	if err := s.awaitSavedLocked(ctx, e); err != nil {
+		return nil, err
+	}
 	now := s.clock.Now()
 	if in.ClientToken != "" {
 		if ent, ok := e.idem[in.CheckpointToken]; ok && ent.clientToken == in.ClientToken &&
@@ -41,7 +44,19 @@ func (s *Service) Checkpoint(ctx context.Context, in *checkpoint.CheckpointInput
 	if err := b.apply(in.Updates); err != nil {
 		return nil, err
 	}
-	b.commit()
+	// Store first: a change the store did not take is neither applied nor
+	// acknowledged, and the client retries it.
+	saved, err := s.saveBatchLocked(e, b)
+	if err != nil {
+		s.runDeferredLocked(e)
+		s.notifyLocked()
+		return nil, err
+	}
+	b.commitRecords()
+	if saved != nil {
+		e.markSaved(saved, e.Events.Len())
+	}
+	b.runEffects()
 	ids := append([]string(nil), b.touched...)
 	for _, id := range e.async {
 		ids = appendUnique(ids, id)
@@ -61,6 +76,7 @@ func (s *Service) Checkpoint(ctx context.Context, in *checkpoint.CheckpointInput
 		out.CheckpointToken = tok
 	}
 	e.idem[in.CheckpointToken] = idemEntry{clientToken: in.ClientToken, out: cloneOutput(out), at: now}
+	s.runDeferredLocked(e)
 	s.processTimersLocked()
 	s.persistLocked(e)
 	s.notifyLocked()

@@ -30,7 +30,7 @@ func (s *Service) GetExecution(ctx context.Context, in *GetExecutionInput) (*Get
 		StartTimestamp:       sum.StartTimestamp,
 		EndTimestamp:         sum.EndTimestamp,
 		Version:              e.Qualifier,
-		DurableConfig:        &DurableConfig{ExecutionTimeout: int32(e.Timeout.Seconds())},
+		DurableConfig:        &DurableConfig{ExecutionTimeout: int32(e.Timeout.Seconds()), RetentionPeriodInDays: retentionDays(e.Retention)},
 	}
 	if in.IncludeExecutionData == nil || *in.IncludeExecutionData {
 		out.ExecutionDataIncluded = true

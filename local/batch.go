@@ -494,11 +494,12 @@ func apiCode(err error) string {
 	return CodeService
 }
 
-// commit writes the staged operations, events and effects to the execution.
-func (b *batch) commit() {
+// commitRecords writes the staged operations and events to the execution.
+func (b *batch) commitRecords() {
 	e := b.e
 	for _, id := range b.created {
 		o := b.staged[id]
+		e.pos[id] = len(e.Ops)
 		e.Ops = append(e.Ops, o)
 		e.index[id] = o
 	}
@@ -514,6 +515,11 @@ func (b *batch) commit() {
 	for _, ev := range b.events {
 		e.addStored(ev)
 	}
+}
+
+// runEffects applies what the batch does beyond the execution's record
+// (timers, callbacks, chained invokes).
+func (b *batch) runEffects() {
 	for _, f := range b.effects {
 		f()
 	}

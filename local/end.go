@@ -8,11 +8,21 @@ import (
 
 // endLocked ends e with a terminal status. An invocation still running is
 // recorded as ended now (its tokens stop working); the terminal event comes
-// last. A chained-invoke target reports to its parent.
+// last. A chained-invoke target reports to its parent. A failed save is
+// logged and retried with the next one (see persistLocked).
 func (s *Service) endLocked(e *execution, status ExecutionStatus, result *string, eo *checkpoint.ErrorObject) {
-	if e.Status.Terminal() {
+	if e.Status.Terminal() || s.deferLocked(e, func() { s.endLocked(e, status, result, eo) }) {
 		return
 	}
+	interrupted := s.recordEndLocked(e, status, result, eo)
+	s.persistLocked(e)
+	s.afterEndLocked(e, interrupted)
+}
+
+// recordEndLocked writes the end of e into its record (status, EXECUTION
+// operation, events) and reports whether an invocation was running. It has
+// no other effect, so that a caller can undo it (see endSnapshot).
+func (s *Service) recordEndLocked(e *execution, status ExecutionStatus, result *string, eo *checkpoint.ErrorObject) (interrupted bool) {
 	now := s.clock.Now()
 	if e.Invoking {
 		e.addEvent(Event{EventType: EventInvocationCompleted, EventTimestamp: now,
@@ -22,13 +32,12 @@ func (s *Service) endLocked(e *execution, status ExecutionStatus, result *string
 					ErrorMessage: "the execution ended while this invocation was running"}),
 			}})
 		e.Invoking = false
-		e.gen++
-		defer s.launchLocked(e)
+		interrupted = true
 	}
-	s.dropTokensLocked(e)
 	e.Status, e.EndTime, e.Result, e.Error = status, now, result, eo
 	e.Triggered, e.Outcome = false, nil
 	op := e.executionOp()
+	e.touch(op.Id)
 	op.EndTimestamp = checkpoint.At(now)
 	ev := Event{EventTimestamp: now, Id: e.Id, Name: e.Name}
 	switch status {
@@ -50,6 +59,18 @@ func (s *Service) endLocked(e *execution, status ExecutionStatus, result *string
 		ev.ExecutionStoppedDetails = &ExecutionStoppedDetails{Error: eventError(eo)}
 	}
 	e.addEvent(ev)
+	return interrupted
+}
+
+// afterEndLocked applies the effects of e's recorded end: the running
+// invocation's tokens stop working and its chained invokes start, callbacks
+// close, waiters wake, the parent hears of it and eviction is scheduled.
+func (s *Service) afterEndLocked(e *execution, interrupted bool) {
+	if interrupted {
+		e.gen++
+		defer s.launchLocked(e)
+	}
+	s.dropTokensLocked(e)
 	for _, o := range e.Ops {
 		if o.Type == checkpoint.TypeCallback && o.CallbackDetails != nil {
 			delete(s.callbacks, o.CallbackDetails.CallbackId)
@@ -59,8 +80,32 @@ func (s *Service) endLocked(e *execution, status ExecutionStatus, result *string
 	if e.ParentArn != "" {
 		s.completeChainedLocked(e)
 	}
-	s.persistLocked(e)
+	s.armRetentionLocked(e)
 	s.notifyLocked()
+}
+
+// snapshot is what an API call's change to an execution's record may
+// touch, to undo the change when the store refuses it.
+type snapshot struct {
+	e      *execution
+	header execHeader
+	op     checkpoint.Operation
+	events int
+	async  int
+}
+
+// snapshotLocked remembers e's header, operation opId and history length.
+func snapshotLocked(e *execution, opId string) snapshot {
+	return snapshot{e: e, header: e.execHeader, op: copyOp(e.index[opId]), events: e.Events.Len(), async: len(e.async)}
+}
+
+// restore undoes what changed since the snapshot.
+func (sn snapshot) restore() {
+	e := sn.e
+	e.execHeader = sn.header
+	*e.index[sn.op.Id] = sn.op
+	e.Events.truncate(sn.events)
+	e.async = e.async[:sn.async]
 }
 
 // completeChainedLocked reports the end of a chained-invoke target to the
@@ -89,7 +134,15 @@ func (s *Service) completeChainedLocked(child *execution) {
 // chainedDoneLocked moves a CHAINED_INVOKE to its final status, records the
 // event and invokes the parent again.
 func (s *Service) chainedDoneLocked(p *execution, o *checkpoint.Operation, st checkpoint.Status, result string, eo *checkpoint.ErrorObject) {
+	if s.deferLocked(p, func() {
+		if !p.Status.Terminal() && o.Status == checkpoint.StatusStarted {
+			s.chainedDoneLocked(p, o, st, result, eo)
+		}
+	}) {
+		return
+	}
 	now := s.clock.Now()
+	p.touch(o.Id)
 	o.Status = st
 	o.EndTimestamp = checkpoint.At(now)
 	if o.ChainedInvokeDetails == nil {
@@ -187,6 +240,9 @@ func (s *Service) StopExecution(ctx context.Context, in *StopExecutionInput) (*S
 	}
 	s.mu.Lock()
 	e, err := s.execLocked(in.DurableExecutionArn)
+	if err == nil {
+		err = s.awaitSavedLocked(ctx, e)
+	}
 	if err != nil {
 		s.mu.Unlock()
 		return nil, err
@@ -199,7 +255,16 @@ func (s *Service) StopExecution(ctx context.Context, in *StopExecutionInput) (*S
 		s.mu.Unlock()
 		return nil, tooLargef("the error is %d bytes; the limit is %d", sz, s.limits.MaxOperationPayload)
 	}
-	s.endLocked(e, ExecutionStopped, nil, cloneError(in.Error))
+	// Store the end before any of its effects: a stop the store refuses is
+	// undone and answered with a retryable error.
+	undo := snapshotLocked(e, e.Id)
+	interrupted := s.recordEndLocked(e, ExecutionStopped, nil, cloneError(in.Error))
+	if err := s.persistLocked(e); err != nil {
+		undo.restore()
+		s.mu.Unlock()
+		return nil, err
+	}
+	s.afterEndLocked(e, interrupted)
 	now := e.EndTime
 	s.mu.Unlock()
 	s.settle()

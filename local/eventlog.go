@@ -51,3 +51,20 @@ func (l *eventLog) UnmarshalJSON(b []byte) error {
 	}
 	return nil
 }
+
+// stored returns the compact event at index i.
+func (l *eventLog) stored(i int) *storedEvent { return &l.chunks[i/eventChunk][i%eventChunk] }
+
+// truncate drops the events from index n on.
+func (l *eventLog) truncate(n int) {
+	for l.n > n {
+		last := len(l.chunks) - 1
+		c := l.chunks[last]
+		drop := min(len(c), l.n-n)
+		l.chunks[last] = c[:len(c)-drop]
+		l.n -= drop
+		if len(l.chunks[last]) == 0 {
+			l.chunks = l.chunks[:last]
+		}
+	}
+}

@@ -6,9 +6,46 @@ import (
 	"github.com/lambda-durable/durable/checkpoint"
 )
 
-// execution is the service's record of one durable execution. Exported
-// fields are persisted (as JSON); the others are rebuilt on load.
+// execution is the service's record of one durable execution: the header,
+// the operations and the history, each persisted as its own records (see
+// persist.go); the unexported fields are rebuilt on load.
 type execution struct {
+	execHeader
+
+	Ops    []*checkpoint.Operation
+	Meta   map[string]*opMeta
+	Events eventLog
+	// Input is the execution's input, also kept in the EXECUTION
+	// operation (from which it is rebuilt on load).
+	Input *string
+
+	index  map[string]*checkpoint.Operation
+	pos    map[string]int  // position of each operation in Ops
+	token  string          // the current invocation's latest token
+	tokens map[string]bool // every token of the current invocation
+	idem   map[string]idemEntry
+	async  []string // changed asynchronously since the last checkpoint response
+	done   chan struct{}
+	queued bool // in the manual queue
+	gen    int  // invocation generation, guards late completions
+	// held keeps a chained-invoke target from running until the parent's
+	// invocation that started it has ended.
+	held bool
+	// launch holds the chained-invoke starts of the current invocation,
+	// run when it ends.
+	launch []func()
+	// saved is what the store holds of this execution.
+	saved savedState
+	// saving is set while a checkpoint's change is written outside the
+	// service's lock (saveBatchLocked); deferred holds the changes that
+	// came meanwhile, applied once the write is done.
+	saving   bool
+	deferred []func()
+}
+
+// execHeader is the part of an execution stored as its header record:
+// everything but the operations, their metadata and the history.
+type execHeader struct {
 	Arn          string                  `json:"Arn"`
 	Name         string                  `json:"Name"`
 	Id           string                  `json:"Id"`
@@ -21,13 +58,9 @@ type execution struct {
 	StartTime    time.Time               `json:"StartTime"`
 	EndTime      time.Time               `json:"EndTime,omitzero"`
 	Timeout      time.Duration           `json:"Timeout"`
-	Input        *string                 `json:"Input,omitempty"`
+	Retention    time.Duration           `json:"Retention,omitempty"`
 	Result       *string                 `json:"Result,omitempty"`
 	Error        *checkpoint.ErrorObject `json:"Error,omitempty"`
-
-	Ops    []*checkpoint.Operation `json:"Ops"`
-	Meta   map[string]*opMeta      `json:"Meta,omitempty"`
-	Events eventLog                `json:"Events"`
 
 	// ParentArn and ParentOpId link a chained-invoke target to the
 	// CHAINED_INVOKE operation waiting for it.
@@ -48,21 +81,6 @@ type execution struct {
 	// Outcome is the result of an EXECUTION update checkpointed by the
 	// current invocation.
 	Outcome *outcome `json:"Outcome,omitempty"`
-
-	index  map[string]*checkpoint.Operation
-	token  string          // the current invocation's latest token
-	tokens map[string]bool // every token of the current invocation
-	idem   map[string]idemEntry
-	async  []string // changed asynchronously since the last checkpoint response
-	done   chan struct{}
-	queued bool // in the manual queue
-	gen    int  // invocation generation, guards late completions
-	// held keeps a chained-invoke target from running until the parent's
-	// invocation that started it has ended.
-	held bool
-	// launch holds the chained-invoke starts of the current invocation,
-	// run when it ends.
-	launch []func()
 }
 
 // runnable reports whether e waits for an invocation it may get now.
@@ -102,8 +120,10 @@ type idemEntry struct {
 // init rebuilds the runtime fields.
 func (e *execution) init() {
 	e.index = make(map[string]*checkpoint.Operation, len(e.Ops))
-	for _, o := range e.Ops {
+	e.pos = make(map[string]int, len(e.Ops))
+	for i, o := range e.Ops {
 		e.index[o.Id] = o
+		e.pos[o.Id] = i
 	}
 	if e.Meta == nil {
 		e.Meta = map[string]*opMeta{}

@@ -152,6 +152,8 @@ func (s *Service) dropTokensLocked(e *execution) {
 func (s *Service) run(inv *invocation) *InvocationResult {
 	out, err := s.call(inv)
 	s.mu.Lock()
+	// A checkpoint the function gave up on may still be writing.
+	_ = s.awaitSavedLocked(context.Background(), inv.e)
 	var res *InvocationResult
 	if inv.opId != "" {
 		res = s.finishPlainLocked(inv, out, err)

@@ -2,7 +2,6 @@ package local
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -21,6 +20,7 @@ type functionConfig struct {
 	invokeTimeout   time.Duration
 	execTimeout     time.Duration
 	qualifier       string
+	retention       time.Duration
 }
 
 type config struct {
@@ -34,6 +34,10 @@ type config struct {
 	manual      bool
 	skipping    TimeSkipping
 	hook        func(ctx context.Context, op, resource string) error
+	// retention and maxExecutions bound what the service keeps of ended
+	// executions (retention.go).
+	retention     time.Duration
+	maxExecutions int
 }
 
 // function is a registered function.
@@ -76,9 +80,10 @@ type Service struct {
 	wakeStop  func() bool
 	wakeAt    time.Time
 	wakeGen   uint64
-	running   int    // invocations and plain calls in flight
-	queue     []task // manual mode
-	plainWait []task // plain calls waiting for their function to be registered
+	running   int                     // invocations and plain calls in flight
+	queue     []task                  // manual mode
+	plainWait []task                  // plain calls waiting for their function to be registered
+	unsaved   map[*execution]struct{} // executions whose last save failed
 	changed   chan struct{}
 	closed    bool
 	skipping  bool
@@ -100,7 +105,7 @@ func New(opts ...Option) *Service {
 // Open is New, returning the error of loading the store (the Service is
 // usable, without the executions that failed to load).
 func Open(opts ...Option) (*Service, error) {
-	cfg := config{retryBudget: 3, region: "us-east-1", account: "123456789012"}
+	cfg := config{retryBudget: 3, region: "us-east-1", account: "123456789012", retention: DefaultRetention}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -123,6 +128,7 @@ func Open(opts ...Option) (*Service, error) {
 		execs:     map[string]*execution{},
 		tokens:    map[string]*execution{},
 		callbacks: map[string]cbRef{},
+		unsaved:   map[*execution]struct{}{},
 		changed:   make(chan struct{}),
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
@@ -297,36 +303,21 @@ func (s *Service) execLocked(arn string) (*execution, error) {
 	return e, nil
 }
 
-// persistLocked saves e to the store, if any.
-func (s *Service) persistLocked(e *execution) {
-	if s.cfg.store == nil || s.closed {
-		return
-	}
-	blob, err := json.Marshal(e)
-	if err == nil {
-		err = s.cfg.store.Save(context.Background(), e.Arn, blob)
-	}
-	if err != nil {
-		s.log.Error("local: saving an execution failed", "arn", e.Arn, "err", err)
-	}
-}
-
 // load restores the executions of the store.
 func (s *Service) load() error {
-	blobs, err := s.cfg.store.LoadAll(context.Background())
+	recs, err := s.cfg.store.LoadAll(context.Background())
 	if err != nil {
 		return fmt.Errorf("local: loading executions: %w", err)
 	}
 	var errs []error
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for arn, blob := range blobs {
-		e := &execution{}
-		if err := json.Unmarshal(blob, e); err != nil || e.Arn != arn || len(e.Ops) == 0 {
-			errs = append(errs, fmt.Errorf("local: execution %s: unreadable record: %v", arn, err))
+	for arn, rec := range recs {
+		e, err := decodeExecution(arn, rec)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("local: execution %s: unreadable record: %w", clip(arn), err))
 			continue
 		}
-		e.init()
 		s.execs[arn] = e
 		s.order = append(s.order, e)
 		s.seq = max(s.seq, e.Seq)
@@ -335,6 +326,7 @@ func (s *Service) load() error {
 	now := s.clock.Now()
 	for _, e := range s.order {
 		if e.Status.Terminal() {
+			s.armRetentionLocked(e)
 			continue
 		}
 		for _, o := range e.Ops {
@@ -364,5 +356,6 @@ func (s *Service) load() error {
 		s.persistLocked(e)
 	}
 	s.processTimersLocked()
+	s.evictOverCapLocked()
 	return errors.Join(errs...)
 }

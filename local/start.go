@@ -82,7 +82,7 @@ func (s *Service) newExecutionLocked(f *function, name, id string, input []byte,
 		id = newUUID()
 	}
 	s.seq++
-	e := &execution{
+	e := &execution{execHeader: execHeader{
 		Arn:          s.executionArn(f, name, id),
 		Name:         name,
 		Id:           id,
@@ -94,10 +94,11 @@ func (s *Service) newExecutionLocked(f *function, name, id string, input []byte,
 		Status:       ExecutionRunning,
 		StartTime:    now,
 		Timeout:      timeout,
+		Retention:    s.retentionOf(f),
 		ParentArn:    parentArn,
 		ParentOpId:   parentOp,
-		held:         held,
-	}
+		Triggered:    true, // the first invocation is due
+	}, held: held}
 	var in *string
 	if len(input) > 0 {
 		in = ptr(string(input))
@@ -120,13 +121,18 @@ func (s *Service) newExecutionLocked(f *function, name, id string, input []byte,
 			ExecutionTimeout: int32(timeout / time.Second),
 		},
 	})
+	e.touch(id)
 	s.execs[e.Arn] = e
 	s.order = append(s.order, e)
+	if err := s.persistLocked(e); err != nil {
+		s.forgetLocked(e) // never acknowledged: nothing of it is kept
+		return nil, err
+	}
 	s.addTimerLocked(now.Add(timeout), e.Arn, "", timerExecution)
-	s.triggerLocked(e)
+	s.kickLocked(e)
 	s.processTimersLocked()
-	s.persistLocked(e)
 	s.notifyLocked()
+	s.evictOverCapLocked()
 	return e, nil
 }
 

@@ -161,7 +161,7 @@ func TestStoreReloadInterruptedInvocation(t *testing.T) {
 
 type failingStore struct{ *MemoryStore }
 
-func (failingStore) LoadAll(context.Context) (map[string][]byte, error) {
+func (failingStore) LoadAll(context.Context) (map[string]*Record, error) {
 	return nil, errors.New("disk on fire")
 }
 
@@ -172,7 +172,7 @@ func TestOpenReportsStoreErrors(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 	store := NewMemoryStore()
-	_ = store.Save(context.Background(), "arn:x", []byte("{garbage"))
+	_ = store.Save(context.Background(), "arn:x", &Change{Header: []byte("{garbage")})
 	s2, err := Open(WithStore(store))
 	defer s2.Close()
 	if err == nil {

@@ -16,6 +16,7 @@ const (
 	timerCallbackTimeout                    // CALLBACK -> TIMED_OUT (Callback.Timeout)
 	timerCallbackHeartbeat                  // CALLBACK -> TIMED_OUT (Callback.Heartbeat)
 	timerExecution                          // execution -> TIMED_OUT
+	timerRetention                          // ended execution -> evicted
 )
 
 // timer is one scheduled transition. Timers are never removed early: a
@@ -85,6 +86,9 @@ func (s *Service) armCallbackLocked(e *execution, id string, m *opMeta) {
 // liveLocked reports whether t would still do something.
 func (s *Service) liveLocked(t timer) bool {
 	e := s.execs[t.arn]
+	if t.kind == timerRetention {
+		return e != nil && e.Status.Terminal() && !t.at.Before(e.expiry())
+	}
 	if e == nil || e.Status.Terminal() {
 		return false
 	}
@@ -135,6 +139,16 @@ func (s *Service) processTimersLocked() {
 		t := heap.Pop(&s.timers).(timer)
 		s.fireLocked(t, now)
 	}
+	s.scheduleWakeLocked()
+}
+
+// scheduleWakeLocked asks the clock to wake the service for the earliest
+// timer.
+func (s *Service) scheduleWakeLocked() {
+	if s.closed {
+		return
+	}
+	s.dropStaleLocked()
 	if s.timers.Len() == 0 {
 		s.stopWakeLocked()
 		return
@@ -171,6 +185,17 @@ func (s *Service) onWake(gen uint64) {
 // fireLocked applies a due, live timer.
 func (s *Service) fireLocked(t timer, now time.Time) {
 	e := s.execs[t.arn]
+	if s.deferLocked(e, func() {
+		if s.liveLocked(t) {
+			s.fireLocked(t, s.clock.Now())
+		}
+	}) {
+		return
+	}
+	if t.kind == timerRetention {
+		s.evictLocked(e)
+		return
+	}
 	if t.kind == timerExecution {
 		s.endLocked(e, ExecutionTimedOut, nil, &checkpoint.ErrorObject{
 			ErrorType:    "Execution.Timeout",
@@ -201,6 +226,7 @@ func (s *Service) fireLocked(t timer, now time.Time) {
 		ev.CallbackTimedOutDetails = &CallbackTimedOutDetails{Error: eventError(eo)}
 		e.addEvent(ev)
 	}
+	e.touch(o.Id)
 	e.markAsync(o.Id)
 	s.triggerLocked(e)
 	s.persistLocked(e)
@@ -253,12 +279,12 @@ func (s *Service) skipTargetLocked() (time.Time, bool) {
 }
 
 // nextOpTimerLocked returns the earliest live operation timer (wait, step
-// retry, callback timeout); execution timeouts do not count.
+// retry, callback timeout); execution timeouts and evictions do not count.
 func (s *Service) nextOpTimerLocked() (time.Time, bool) {
 	var best time.Time
 	found := false
 	for _, t := range s.timers {
-		if t.kind == timerExecution || (found && !t.at.Before(best)) || !s.liveLocked(t) {
+		if t.kind == timerExecution || t.kind == timerRetention || (found && !t.at.Before(best)) || !s.liveLocked(t) {
 			continue
 		}
 		best, found = t.at, true

@@ -29,7 +29,7 @@ func Example() {
 	svc := local.New(local.WithStore(store))
 	defer svc.Close()
 
-	blobs, err := store.LoadAll(context.Background())
-	fmt.Println(len(blobs), err)
+	executions, err := store.LoadAll(context.Background())
+	fmt.Println(len(executions), err)
 	// Output: 0 <nil>
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/lambda-durable/durable/cmd/durable/boltstore"
+	"github.com/lambda-durable/durable/local"
 )
 
 func open(t *testing.T, path string) *boltstore.Store {
@@ -25,17 +27,46 @@ func open(t *testing.T, path string) *boltstore.Store {
 	return s
 }
 
+// change builds a change with a header and the given events, numbered
+// from first.
+func change(header string, first uint64, events ...string) *local.Change {
+	ch := &local.Change{Header: []byte(header)}
+	for i, ev := range events {
+		ch.Events = append(ch.Events, local.Entry{Seq: first + uint64(i), Data: []byte(ev)})
+	}
+	return ch
+}
+
+// summary renders a record as header|ops|events.
+func summary(r *local.Record) string {
+	if r == nil {
+		return "<nil>"
+	}
+	var ops, events []string
+	for _, e := range r.Ops {
+		ops = append(ops, fmt.Sprintf("%d=%s", e.Seq, e.Data))
+	}
+	for _, e := range r.Events {
+		events = append(events, fmt.Sprintf("%d=%s", e.Seq, e.Data))
+	}
+	return fmt.Sprintf("%s|%s|%s", r.Header, strings.Join(ops, ","), strings.Join(events, ","))
+}
+
 func TestSaveLoadDeleteSurviveReopen(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "durable.db")
 	s := open(t, path)
-	if err := s.Save(ctx, "arn:a", []byte(`{"v":1}`)); err != nil {
+	a1 := change("h1", 0, "e0", "e1")
+	a1.Ops = []local.Entry{{Seq: 0, Data: []byte("o0")}, {Seq: 1, Data: []byte("o1")}}
+	if err := s.Save(ctx, "arn:a", a1); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Save(ctx, "arn:b", []byte(`{"v":2}`)); err != nil {
+	if err := s.Save(ctx, "arn:b", change("hb", 0, "e0")); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Save(ctx, "arn:a", []byte(`{"v":3}`)); err != nil { // replace
+	a2 := change("h2", 2, "e2") // appends an event, replaces an operation
+	a2.Ops = []local.Entry{{Seq: 1, Data: []byte("o1'")}, {Seq: 2, Data: []byte("o2")}}
+	if err := s.Save(ctx, "arn:a", a2); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Delete(ctx, "arn:b"); err != nil {
@@ -53,27 +84,52 @@ func TestSaveLoadDeleteSurviveReopen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 1 || string(got["arn:a"]) != `{"v":3}` {
-		t.Fatalf("LoadAll after reopen = %q, want only arn:a = {\"v\":3}", got)
+	want := "h2|0=o0,1=o1',2=o2|0=e0,1=e1,2=e2"
+	if len(got) != 1 || summary(got["arn:a"]) != want {
+		t.Fatalf("LoadAll after reopen = %d records, arn:a = %s; want only arn:a = %s", len(got), summary(got["arn:a"]), want)
+	}
+}
+
+// TestRejectsGaps checks that a change leaving a hole in the history or
+// the operations is refused whole.
+func TestRejectsGaps(t *testing.T) {
+	ctx := context.Background()
+	s := open(t, filepath.Join(t.TempDir(), "d.db"))
+	if err := s.Save(ctx, "arn:a", change("h1", 0, "e0")); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Save(ctx, "arn:a", change("h2", 2, "e2")); !errors.Is(err, boltstore.ErrChange) {
+		t.Fatalf("an event after a gap: %v, want ErrChange", err)
+	}
+	gapOp := change("h3", 1, "e1")
+	gapOp.Ops = []local.Entry{{Seq: 5, Data: []byte("o5")}}
+	if err := s.Save(ctx, "arn:a", gapOp); !errors.Is(err, boltstore.ErrChange) {
+		t.Fatalf("an operation after a gap: %v, want ErrChange", err)
+	}
+	got, _ := s.LoadAll(ctx)
+	if sum := summary(got["arn:a"]); sum != "h1||0=e0" {
+		t.Fatalf("after refused changes arn:a = %s, want h1||0=e0", sum)
 	}
 }
 
 func TestLoadAllReturnsCopies(t *testing.T) {
 	ctx := context.Background()
 	s := open(t, filepath.Join(t.TempDir(), "d.db"))
-	blob := []byte("abc")
-	if err := s.Save(ctx, "k", blob); err != nil {
+	ch := change("abc", 0, "ev")
+	if err := s.Save(ctx, "k", ch); err != nil {
 		t.Fatal(err)
 	}
-	blob[0] = 'X' // the caller's slice is not retained
+	ch.Header[0] = 'X' // the caller's slices are not retained
+	ch.Events[0].Data[0] = 'X'
 	first, _ := s.LoadAll(ctx)
-	first["k"][1] = 'Y' // nor is the returned one shared
+	first["k"].Header[1] = 'Y' // nor are the returned ones shared
+	first["k"].Events[0].Data[1] = 'Y'
 	second, err := s.LoadAll(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if string(second["k"]) != "abc" {
-		t.Fatalf("stored blob = %q, want abc", second["k"])
+	if sum := summary(second["k"]); sum != "abc||0=ev" {
+		t.Fatalf("stored record = %s, want abc||0=ev", sum)
 	}
 }
 
@@ -100,21 +156,24 @@ func TestErrors(t *testing.T) {
 	if _, err := boltstore.Open(path, boltstore.WithOpenTimeout(10*time.Millisecond)); !errors.Is(err, boltstore.ErrLocked) {
 		t.Errorf("second Open of a file in use: %v, want ErrLocked", err)
 	}
-	if err := s.Save(ctx, "", []byte("x")); !errors.Is(err, boltstore.ErrEmptyKey) {
+	if err := s.Save(ctx, "", change("x", 0)); !errors.Is(err, boltstore.ErrEmptyKey) {
 		t.Errorf("Save with empty key: %v, want ErrEmptyKey", err)
 	}
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
-	if err := s.Save(cancelled, "k", nil); !errors.Is(err, context.Canceled) {
+	if err := s.Save(cancelled, "k", change("x", 0)); !errors.Is(err, context.Canceled) {
 		t.Errorf("Save with cancelled ctx: %v, want context.Canceled", err)
 	}
 	if _, err := s.LoadAll(cancelled); !errors.Is(err, context.Canceled) {
 		t.Errorf("LoadAll with cancelled ctx: %v, want context.Canceled", err)
 	}
+	if err := s.Save(ctx, "k", nil); !errors.Is(err, boltstore.ErrChange) {
+		t.Errorf("Save without a change: %v, want ErrChange", err)
+	}
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Save(ctx, "k", nil); !errors.Is(err, boltstore.ErrClosed) {
+	if err := s.Save(ctx, "k", change("x", 0)); !errors.Is(err, boltstore.ErrClosed) {
 		t.Errorf("Save after Close: %v, want ErrClosed", err)
 	}
 	if _, err := s.LoadAll(ctx); !errors.Is(err, boltstore.ErrClosed) {
@@ -151,7 +210,7 @@ func TestConcurrentSaves(t *testing.T) {
 	for i := range 8 {
 		wg.Go(func() {
 			for j := range 10 {
-				if err := s.Save(ctx, fmt.Sprintf("arn:%d", i), fmt.Appendf(nil, "%d", j)); err != nil {
+				if err := s.Save(ctx, fmt.Sprintf("arn:%d", i), change(fmt.Sprint(j), uint64(j), fmt.Sprint(j))); err != nil {
 					t.Error(err)
 				}
 			}
@@ -163,8 +222,50 @@ func TestConcurrentSaves(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := range 8 {
-		if v := string(got[fmt.Sprintf("arn:%d", i)]); v != "9" {
-			t.Errorf("arn:%d = %q, want the last write 9", i, v)
+		r := got[fmt.Sprintf("arn:%d", i)]
+		if r == nil || string(r.Header) != "9" || len(r.Events) != 10 {
+			t.Errorf("arn:%d = %s, want header 9 and 10 events", i, summary(r))
+		}
+	}
+}
+
+// TestConcurrentSavesFailAlone saves good and bad changes of many
+// executions at once (they share transactions): each bad one is refused,
+// every good one is stored.
+func TestConcurrentSavesFailAlone(t *testing.T) {
+	ctx := context.Background()
+	s := open(t, filepath.Join(t.TempDir(), "d.db"))
+	var wg sync.WaitGroup
+	for i := range 16 {
+		wg.Go(func() {
+			arn := fmt.Sprintf("arn:%d", i)
+			for j := range 5 {
+				first := uint64(j)
+				if i%4 == 0 && j == 2 {
+					first = 9 // a gap: refused
+				}
+				err := s.Save(ctx, arn, change(fmt.Sprint(j), first, fmt.Sprint(j)))
+				if bad := first == 9; bad != errors.Is(err, boltstore.ErrChange) {
+					t.Errorf("%s save %d: %v", arn, j, err)
+				}
+				if first == 9 {
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	got, err := s.LoadAll(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 16 {
+		want := "4||0=0,1=1,2=2,3=3,4=4"
+		if i%4 == 0 {
+			want = "1||0=0,1=1"
+		}
+		if sum := summary(got[fmt.Sprintf("arn:%d", i)]); sum != want {
+			t.Errorf("arn:%d = %s, want %s", i, sum, want)
 		}
 	}
 }
