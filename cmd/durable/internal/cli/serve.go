@@ -22,6 +22,7 @@ type serveOpts struct {
 	addr       string
 	allowHosts string
 	db         string
+	fsync      bool
 	skipTime   bool
 	anyIface   bool
 	verbose    bool
@@ -33,6 +34,7 @@ func serveFlags(*App) (*flag.FlagSet, *serveOpts) {
 	o := &serveOpts{}
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:9014", "listen address (loopback only unless -public)")
 	fs.StringVar(&o.db, "db", "", "bbolt file that keeps executions across restarts (default: memory only)")
+	fs.BoolVar(&o.fsync, "fsync", false, "with -db: fsync every write, so that executions also survive a crash of the machine (a crash or kill of the server loses nothing without it)")
 	fs.BoolVar(&o.skipTime, "skip-time", false, "run on a virtual clock that skips ahead when only timers are pending (not while a callback is open)")
 	fs.BoolVar(&o.anyIface, "public", false, "allow a listen address outside the loopback interface")
 	fs.StringVar(&o.allowHosts, "allow-host", "", "comma-separated host names that requests may name besides localhost, 127.0.0.0/8 and [::1] (the -addr host is allowed)")
@@ -61,6 +63,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	srv, err := startServer(serverConfig{
 		addr:      o.addr,
 		db:        o.db,
+		fsync:     o.fsync,
 		skipTime:  o.skipTime,
 		public:    o.anyIface,
 		hosts:     splitList(o.allowHosts),
@@ -98,6 +101,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 type serverConfig struct {
 	addr      string
 	db        string
+	fsync     bool // fsync each bbolt write (boltstore.WithoutSync otherwise)
 	skipTime  bool
 	public    bool
 	hosts     []string         // Host names served besides the loopback ones
@@ -135,7 +139,11 @@ func startServer(cfg serverConfig) (_ *server, err error) {
 	}()
 	opts := []local.Option{local.WithLogger(cfg.logger)}
 	if cfg.db != "" {
-		if s.store, err = boltstore.Open(cfg.db); err != nil {
+		var storeOpts []boltstore.Option
+		if !cfg.fsync {
+			storeOpts = append(storeOpts, boltstore.WithoutSync())
+		}
+		if s.store, err = boltstore.Open(cfg.db, storeOpts...); err != nil {
 			return nil, err
 		}
 		opts = append(opts, local.WithStore(s.store))
