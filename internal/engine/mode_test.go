@@ -357,7 +357,11 @@ func TestRuleSuspensionAndEnd(t *testing.T) {
 func TestMetricsThroughEngine(t *testing.T) {
 	var m middleware.Metrics
 	f := newFake(t, "")
+	// Manual timers: a START held longer than StartDelay (a slow -race run)
+	// must not become a call of its own here.
+	timers := withMode(checkpoint.Eager{}, &manualTimers{})
 	en := newEngine(t, fiveSteps, func(cfg *Config) {
+		timers(cfg)
 		cfg.Middleware = []middleware.Middleware{m.Operation()}
 		cfg.AttemptMiddleware = []middleware.Middleware{m.Attempt()}
 		cfg.CheckpointMiddleware = []middleware.CheckpointMiddleware{m.Checkpoint()}
