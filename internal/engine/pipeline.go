@@ -137,10 +137,13 @@ func (c *Context) run(r *run) error {
 	return e.en.opChain(r, &r.op)
 }
 
+// maxNameLength is the longest operation name the service accepts.
+const maxNameLength = 256
+
 // validateNames checks a name (1-256 printable ASCII, or empty) and a
 // subtype (1-32 of [A-Za-z0-9_-]).
 func validateNames(name, subType string) error {
-	if len(name) > 256 {
+	if len(name) > maxNameLength {
 		return &ValidationError{Field: "name", Message: "longer than 256 characters"}
 	}
 	for i := 0; i < len(name); i++ {
