@@ -77,9 +77,10 @@ func operationAttrs(arn string, op operation, status string) []attribute.KeyValu
 // terminal status, a step's attempt count, ERROR with the error when there
 // is one, OK on success, UNSET for another terminal status.
 func endOperation(span trace.Span, op operation) {
-	span.SetAttributes(attribute.String(keyOperationStatus, op.status))
 	if op.isStep() {
-		span.SetAttributes(attribute.Int(keyAttemptNumber, op.attempts))
+		span.SetAttributes(attribute.String(keyOperationStatus, op.status), attribute.Int(keyAttemptNumber, op.attempts))
+	} else {
+		span.SetAttributes(attribute.String(keyOperationStatus, op.status))
 	}
 	switch {
 	case op.err != nil:
