@@ -94,6 +94,7 @@ var otelScenarios = map[string]func(durable.Context, otelInput) (any, error){
 	"wait-for-condition-failure": otelConditionFailure,
 	"wait-for-callback-failure":  otelWaitForCallback("otel-failed-callback"),
 	"execution-failure":          otelExecutionFailure,
+	"virtual-context":            otelVirtualContext,
 	"long-wait":                  otelLongWait,
 	"long-retry":                 otelLongRetry,
 	"long-chained-invoke":        otelChainedInvoke("otel-long-invoke"),
@@ -185,6 +186,13 @@ func otelConditionFailure(ctx durable.Context, _ otelInput) (any, error) {
 
 func otelExecutionFailure(durable.Context, otelInput) (any, error) {
 	return nil, errors.New("execution failure before any operation")
+}
+
+// otelVirtualContext runs a child context that is not checkpointed.
+func otelVirtualContext(ctx durable.Context, _ otelInput) (any, error) {
+	return durable.RunInChildContext(ctx, "otel-virtual-context", func(durable.Context) (string, error) {
+		return "virtual-complete", nil
+	}, durable.WithVirtualContext())
 }
 
 func otelLongWait(ctx durable.Context, in otelInput) (any, error) {

@@ -55,6 +55,9 @@ type run struct {
 	strategy retry.Strategy
 	decision retry.Decision
 	started  *Event // fired by markStarted when run asynchronously (async.go)
+	// virtual marks an operation that is never checkpointed (a virtual
+	// child context): reaching it does not end its context's replay.
+	virtual bool
 }
 
 type runKey struct{}
@@ -128,7 +131,7 @@ func (c *Context) run(r *run) error {
 			r.rerun = rr.rerun(rec)
 		}
 	}
-	if !r.op.Replaying {
+	if !r.op.Replaying && !r.virtual {
 		c.replaying.Store(false)
 	}
 	if r.op.StartTime.IsZero() {
