@@ -100,7 +100,7 @@ func opsFaultScenario() faultScenario {
 // wantOpsFaultResult checks the fault-free run of opsFaultWorkflow.
 func wantOpsFaultResult(t *testing.T, ref *faultOutcome) {
 	t.Helper()
-	if want := strconv.Quote("a=6 quote=600 polls=3 approval=ok- b=603 second=60400"); ref.res.Result != want {
+	if want := strconv.Quote("a=6 quote=600 polls=3 approval=ok-approve-callback b=603 second=60400"); ref.res.Result != want {
 		t.Fatalf("fault-free result %s, want %s", ref.res.Result, want)
 	}
 }

@@ -181,6 +181,17 @@ func AtMostOncePerRetry() StepOption {
 	return stepOption(func(o *engine.StepOptions) { o.AtMostOnce = true })
 }
 
+// WithVirtualContext runs the child context without checkpointing it: no
+// operation is recorded for the context, its operations are recorded under
+// the enclosing context (with ids prefixed by its own, so they stay
+// deterministic), its result is not stored and its function runs again on
+// every replay, so it must be deterministic like the workflow. Middlewares
+// and plugins still see it start and end. Its error is returned as fn
+// returned it.
+func WithVirtualContext() ChildOption {
+	return childOption(func(o *engine.ChildOptions) { o.Virtual = true })
+}
+
 // WithReplayChildren always checkpoints the child context with
 // ReplayChildren: on replay its body runs again over its children's
 // recorded results instead of returning a stored result.

@@ -14,7 +14,9 @@ func (s *set) invocationMiddleware(next middleware.InvocationHandler) middleware
 	return func(ctx context.Context, inv *middleware.Invocation) error {
 		st := newInvocation(inv, recordedState(ctx, inv))
 		ctx = context.WithValue(ctx, stateKey{s}, st)
-		dispatch(s, ctx, HookInvocationStart, invocationStart, st.info())
+		start := st.info()
+		dispatch(s, ctx, HookInvocationStart, invocationStart, start)
+		ctx = derive(s, ctx, HookInvocationContext, invocationContext, start)
 		err := next(ctx, inv)
 		end := st.info()
 		end.EndTime = time.Now()
@@ -43,10 +45,11 @@ func (s *set) operationMiddleware(next middleware.Handler) middleware.Handler {
 		isReplay := op.Status != "" // recorded, unfinished
 		dispatch(s, ctx, HookOperationStart, operationStart, operationInfo(op, isReplay))
 		fn := op.Type == checkpoint.TypeContext
+		runCtx := ctx
 		if fn {
-			s.attemptStart(ctx, AttemptInfo{OperationInfo: operationInfo(op, isReplay), IsReplayingChildren: isReplay})
+			runCtx = s.attemptStart(ctx, AttemptInfo{OperationInfo: operationInfo(op, isReplay), IsReplayingChildren: isReplay})
 		}
-		err := next(ctx, op)
+		err := next(runCtx, op)
 		if fn {
 			s.attemptEnd(ctx, st, op, isReplay, isReplay, op.Payload, err)
 		}
@@ -67,10 +70,11 @@ func (s *set) replayed(ctx context.Context, st *invocation, op *middleware.Opera
 		rec := st.record(op.ID)
 		rerun = rec != nil && rec.Status == checkpoint.StatusSucceeded && rec.ContextDetails != nil && rec.ContextDetails.ReplayChildren
 	}
+	runCtx := ctx
 	if rerun {
-		s.attemptStart(ctx, AttemptInfo{OperationInfo: operationInfo(op, true), IsReplayingChildren: true})
+		runCtx = s.attemptStart(ctx, AttemptInfo{OperationInfo: operationInfo(op, true), IsReplayingChildren: true})
 	}
-	err := next(ctx, op)
+	err := next(runCtx, op)
 	if rerun {
 		s.attemptEnd(ctx, st, op, true, true, "", err)
 	}
@@ -90,17 +94,20 @@ func (s *set) attemptMiddleware(next middleware.Handler) middleware.Handler {
 		isReplay := st != nil && st.record(op.ID) != nil
 		start := operationInfo(op, isReplay)
 		start.Status = checkpoint.StatusStarted
-		s.attemptStart(ctx, AttemptInfo{OperationInfo: start})
-		err := next(ctx, op)
+		err := next(s.attemptStart(ctx, AttemptInfo{OperationInfo: start}), op)
 		s.attemptEnd(ctx, st, op, isReplay, false, op.Payload, err)
 		return err
 	}
 }
 
-func (s *set) attemptStart(ctx context.Context, info AttemptInfo) {
-	if s.wantAttempts {
-		dispatch(s, ctx, HookAttemptStart, attemptStart, info)
+// attemptStart runs the AttemptStart hooks, then the AttemptContext hooks,
+// and returns the context the run receives.
+func (s *set) attemptStart(ctx context.Context, info AttemptInfo) context.Context {
+	if !s.wantAttempts {
+		return ctx
 	}
+	dispatch(s, ctx, HookAttemptStart, attemptStart, info)
+	return derive(s, ctx, HookAttemptContext, attemptContext, info)
 }
 
 // attemptEnd reports a run's own outcome.

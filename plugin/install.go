@@ -46,7 +46,8 @@ func Install(cfg Config) Middlewares {
 	for i := range s.plugins {
 		p := &s.plugins[i]
 		s.wantChange = s.wantChange || p.OperationChange != nil
-		s.wantAttempts = s.wantAttempts || p.AttemptStart != nil || p.AttemptEnd != nil
+		s.wantAttempts = s.wantAttempts || p.AttemptStart != nil || p.AttemptEnd != nil || p.AttemptContext != nil
+		s.wantContext = s.wantContext || p.InvocationContext != nil || p.AttemptContext != nil
 	}
 	return Middlewares{
 		Invocation: s.invocationMiddleware,
@@ -63,6 +64,7 @@ type set struct {
 	logger       *slog.Logger
 	wantChange   bool
 	wantAttempts bool
+	wantContext  bool // some plugin derives contexts
 
 	mu sync.Mutex // held while hooks run
 }
@@ -85,6 +87,29 @@ func dispatch[I any](s *set, ctx context.Context, name string, hook func(*Plugin
 			s.call(ctx, p, name, func() error { return f(ctx, info) })
 		}
 	}
+}
+
+// derive passes ctx through hook(p) of every plugin that has it, in order,
+// isolating each call: a hook that panics or returns nil leaves the context
+// as it was.
+func derive[I any](s *set, ctx context.Context, name string, hook func(*Plugin) func(context.Context, I) context.Context, info I) context.Context {
+	if !s.wantContext {
+		return ctx
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := range s.plugins {
+		p := &s.plugins[i]
+		if f := hook(p); f != nil {
+			s.call(ctx, p, name, func() error {
+				if derived := f(ctx, info); derived != nil {
+					ctx = derived
+				}
+				return nil
+			})
+		}
+	}
+	return ctx
 }
 
 // call runs one hook, turning an error or a panic into a warning.
@@ -111,4 +136,10 @@ func operationStart(p *Plugin) func(context.Context, OperationInfo) error   { re
 func operationEnd(p *Plugin) func(context.Context, OperationInfo) error     { return p.OperationEnd }
 func attemptStart(p *Plugin) func(context.Context, AttemptInfo) error       { return p.AttemptStart }
 func attemptEnd(p *Plugin) func(context.Context, AttemptInfo) error         { return p.AttemptEnd }
-func operationChange(p *Plugin) func(context.Context, ChangeInfo) error     { return p.OperationChange }
+func invocationContext(p *Plugin) func(context.Context, InvocationInfo) context.Context {
+	return p.InvocationContext
+}
+func attemptContext(p *Plugin) func(context.Context, AttemptInfo) context.Context {
+	return p.AttemptContext
+}
+func operationChange(p *Plugin) func(context.Context, ChangeInfo) error { return p.OperationChange }

@@ -48,6 +48,20 @@ type Plugin struct {
 	// may be retried. A run cut short by a suspension does not end.
 	AttemptEnd func(ctx context.Context, info AttemptInfo) error
 
+	// InvocationContext, when set, derives the context the invocation's
+	// workflow code runs with. It is called right after InvocationStart,
+	// with the same info; the context it returns (which must descend from
+	// ctx) reaches the workflow function, every hook of the invocation after
+	// it, InvocationEnd included, and the loggers the SDK builds there. Use
+	// it to carry a plugin's per-invocation values, such as the active trace
+	// span and the log attributes of logging.ContextWithAttrs.
+	InvocationContext func(ctx context.Context, info InvocationInfo) context.Context
+	// AttemptContext, when set, derives the context one run of user code
+	// runs with (a step attempt, or a child context's function). It is
+	// called right after AttemptStart, with the same info, and the context
+	// it returns (which must descend from ctx) is the one the run receives.
+	AttemptContext func(ctx context.Context, info AttemptInfo) context.Context
+
 	// OperationChange runs for each checkpoint response that carries
 	// updated operations (those the request touched and those the service
 	// changed meanwhile), with the execution's operations as now known.
@@ -56,11 +70,13 @@ type Plugin struct {
 
 // Hook names, as used in failure reports.
 const (
-	HookInvocationStart = "InvocationStart"
-	HookInvocationEnd   = "InvocationEnd"
-	HookOperationStart  = "OperationStart"
-	HookOperationEnd    = "OperationEnd"
-	HookAttemptStart    = "AttemptStart"
-	HookAttemptEnd      = "AttemptEnd"
-	HookOperationChange = "OperationChange"
+	HookInvocationStart   = "InvocationStart"
+	HookInvocationEnd     = "InvocationEnd"
+	HookOperationStart    = "OperationStart"
+	HookOperationEnd      = "OperationEnd"
+	HookAttemptStart      = "AttemptStart"
+	HookAttemptEnd        = "AttemptEnd"
+	HookOperationChange   = "OperationChange"
+	HookInvocationContext = "InvocationContext"
+	HookAttemptContext    = "AttemptContext"
 )

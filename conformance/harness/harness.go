@@ -64,12 +64,23 @@ func (h *Harness) Check(ctx context.Context, f spec.File) Outcome {
 	if req, err = req.Resolve(h.Seed); err != nil {
 		return fail(err)
 	}
-	if h.Runner == nil {
-		return fail(ErrNoRunner)
-	}
 	factory, ok := h.Registry[f.ID]
 	if !ok || factory == nil {
 		return fail(fmt.Errorf("%w for requirement %s (%s): add one to the handlers registry", ErrNoHandler, f.ID, f.Path))
+	}
+	return h.Run(ctx, req, factory)
+}
+
+// Run runs a resolved requirement with the functions factory builds and
+// judges its history, result and logs.
+func (h *Harness) Run(ctx context.Context, req *spec.Requirement, factory Factory) Outcome {
+	out := Outcome{File: spec.File{Suite: req.Suite, ID: req.ID, Path: req.Path}}
+	fail := func(err error) Outcome {
+		out.Errs = append(out.Errs, err)
+		return out
+	}
+	if h.Runner == nil {
+		return fail(ErrNoRunner)
 	}
 	if h.Timeout > 0 {
 		var cancel context.CancelFunc

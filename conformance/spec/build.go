@@ -290,6 +290,11 @@ func callbackAction(n *yaml.Node, key string) (CallbackAction, error) {
 	if err != nil {
 		return a, err
 	}
+	if re, ok := PlaceholderRegex(a.CallbackName); ok {
+		if _, err := regexp.Compile(re); err != nil {
+			return a, errAt(n, joinKey(key, "CallbackName"), "bad regular expression: %v", err)
+		}
+	}
 	if a.CallbackName == "" {
 		return a, errAt(n, joinKey(key, "CallbackName"), "missing (use '*' for any callback)")
 	}

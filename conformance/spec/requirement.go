@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"regexp"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -95,8 +96,13 @@ type CallbackAction struct {
 	Delay time.Duration
 }
 
-// Matches reports whether the action applies to a callback with the given name.
+// Matches reports whether the action applies to a callback with the given
+// name: CallbackName is "*", the name itself, or a ${/regex/} found in it.
 func (a CallbackAction) Matches(name string) bool {
+	if re, ok := PlaceholderRegex(a.CallbackName); ok {
+		rx, err := regexp.Compile(re) // checked when the file was read
+		return err == nil && rx.MatchString(name)
+	}
 	return a.CallbackName == "*" || a.CallbackName == name
 }
 

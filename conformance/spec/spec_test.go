@@ -294,7 +294,9 @@ func TestActionMatches(t *testing.T) {
 	for _, tc := range []struct {
 		pattern, name string
 		want          bool
-	}{{"a", "a", true}, {"a", "b", false}, {"*", "b", true}, {"*", "", true}, {"a", "", false}} {
+	}{{"a", "a", true}, {"a", "b", false}, {"*", "b", true}, {"*", "", true}, {"a", "", false},
+		{"${/^cb(?:-callback)?$/}", "cb-callback", true}, {"${/^cb(?:-callback)?$/}", "cb", true},
+		{"${/^cb(?:-callback)?$/}", "cb-submitter", false}, {"${/[/}", "[", false}} {
 		if got := (CallbackAction{CallbackName: tc.pattern}).Matches(tc.name); got != tc.want {
 			t.Errorf("%q matches %q = %v, want %v", tc.pattern, tc.name, got, tc.want)
 		}

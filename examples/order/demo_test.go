@@ -73,7 +73,7 @@ func TestRunDemo(t *testing.T) {
 	if failed != 1 {
 		t.Errorf("%d StepFailed events for reserve-stock, want 1", failed)
 	}
-	for _, want := range []string{"Started    arn:aws:lambda:", "Warehouse  answered the shipment callback", `"tracking":"PX-000001"`, "Finished   SUCCEEDED after 1h0m10s", `Result     {"orderId":"1001"`, "reserve-stock", "└── notify-customer"} {
+	for _, want := range []string{"Started    arn:aws:lambda:", "Warehouse  answered the shipment-callback callback", `"tracking":"PX-000001"`, "Finished   SUCCEEDED after 1h0m10s", `Result     {"orderId":"1001"`, "reserve-stock", "└── notify-customer"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("the demo output lacks %q:\n%s", want, out.String())
 		}

@@ -16,6 +16,12 @@ type ChildOptions struct {
 	ReplayChildren bool
 	// SubType overrides checkpoint.SubTypeRunInChildContext.
 	SubType string
+	// Virtual runs the context without checkpointing it: no operation is
+	// recorded for it, its operations are recorded under the enclosing
+	// context (with ids prefixed by its own), and its function runs again
+	// on every replay. It still goes through the operation chain, so
+	// middlewares and plugins see it start and end.
+	Virtual bool
 }
 
 type childRun[T any] struct {
@@ -48,6 +54,7 @@ func RunInChildContext[T any](c *Context, name string, fn func(*Context) (T, err
 func newChild[T any](name string, fn func(*Context) (T, error), o ChildOptions) *childRun[T] {
 	ch := &childRun[T]{fn: fn, replayChildren: o.ReplayChildren}
 	ch.kind = ch
+	ch.virtual = o.Virtual
 	ch.op.Type = checkpoint.TypeContext
 	ch.op.SubType = o.SubType
 	if ch.op.SubType == "" {
@@ -64,6 +71,9 @@ func (ch *childRun[T]) dest() any   { return &ch.out }
 func (ch *childRun[T]) rerun(rec *checkpoint.Operation) bool { return replaysChildren(rec) }
 
 func (ch *childRun[T]) execute(ctx context.Context, r *run) error {
+	if r.virtual {
+		return ch.executeVirtual(ctx, r)
+	}
 	child := r.scope.child(ctx, r.op.ID, r.op.Name, r.rec != nil)
 	if r.rerun {
 		// Recorded with ReplayChildren: rebuild the value from the children.
@@ -85,6 +95,22 @@ func (ch *childRun[T]) execute(ctx context.Context, r *run) error {
 		return ch.fail(r, child, err)
 	}
 	return ch.succeed(r, child, v)
+}
+
+// executeVirtual runs a virtual child context's function: nothing is
+// checkpointed for the context itself; its status says how fn ended.
+func (ch *childRun[T]) executeVirtual(ctx context.Context, r *run) error {
+	child := r.scope.child(ctx, r.op.ID, r.op.Name, r.scope.replaying.Load())
+	child.virtual = true
+	v, err := ch.fn(child)
+	child.Abandon()
+	if err != nil {
+		r.op.Status = checkpoint.StatusFailed
+		return err
+	}
+	r.op.Status = checkpoint.StatusSucceeded
+	ch.out = v
+	return nil
 }
 
 // startContext checkpoints the START of a live child context. It and

@@ -105,6 +105,7 @@ func (c *Context) Logger() *slog.Logger {
 	if c.id != "" {
 		attrs = append(attrs, slog.String(logging.KeyParentID, c.id))
 	}
+	attrs = append(attrs, logging.AttrsFromContext(c.Context)...)
 	l := slog.New(h.WithAttrs(attrs))
 	c.logger.CompareAndSwap(nil, l)
 	return c.logger.Load()

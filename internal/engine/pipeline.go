@@ -55,6 +55,9 @@ type run struct {
 	strategy retry.Strategy
 	decision retry.Decision
 	started  *Event // fired by markStarted when run asynchronously (async.go)
+	// virtual marks an operation that is never checkpointed (a virtual
+	// child context): reaching it does not end its context's replay.
+	virtual bool
 }
 
 type runKey struct{}
@@ -128,7 +131,7 @@ func (c *Context) run(r *run) error {
 			r.rerun = rr.rerun(rec)
 		}
 	}
-	if !r.op.Replaying {
+	if !r.op.Replaying && !r.virtual {
 		c.replaying.Store(false)
 	}
 	if r.op.StartTime.IsZero() {
@@ -137,10 +140,13 @@ func (c *Context) run(r *run) error {
 	return e.en.opChain(r, &r.op)
 }
 
+// maxNameLength is the longest operation name the service accepts.
+const maxNameLength = 256
+
 // validateNames checks a name (1-256 printable ASCII, or empty) and a
 // subtype (1-32 of [A-Za-z0-9_-]).
 func validateNames(name, subType string) error {
-	if len(name) > 256 {
+	if len(name) > maxNameLength {
 		return &ValidationError{Field: "name", Message: "longer than 256 characters"}
 	}
 	for i := 0; i < len(name); i++ {

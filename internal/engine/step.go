@@ -61,6 +61,9 @@ func (s *StepContext) Logger() *slog.Logger {
 	if s.r.op.ParentID != "" {
 		attrs = append(attrs, slog.String(logging.KeyParentID, s.r.op.ParentID))
 	}
+	for _, a := range logging.AttrsFromContext(s.Context) {
+		attrs = append(attrs, a)
+	}
 	s.logger.CompareAndSwap(nil, s.r.scope.exec.baseLog.With(attrs...))
 	return s.logger.Load()
 }

@@ -20,15 +20,15 @@ type WaitForCallbackOptions struct {
 // WaitForCallback creates a callback and hands its id to submit, run as a
 // step (retried per o.Submitter), then waits for the answer. It is recorded
 // as a CONTEXT (subtype WaitForCallback) holding the callback and the
-// submitter step; the context stores the answer as sent and the result is
-// decoded from it, live and on replay alike.
+// submitter step (named after it, see childName); the context stores the
+// answer as sent and the result is decoded from it, live and on replay alike.
 //
 // Its failures are rebuilt from the context's recorded error so that live
 // and replayed runs agree: a *CallbackTimeoutError for a timeout, a
 // *CallbackError otherwise (an external failure, a cancellation, or the
 // submitter's error when its retries are exhausted).
 func WaitForCallback[T any](c *Context, name string, submit func(sc *StepContext, callbackID string) error, o WaitForCallbackOptions) (T, error) {
-	w, err := newWaitForCallback[T](c, submit, o)
+	w, err := newWaitForCallback[T](c, name, submit, o)
 	if err != nil {
 		var zero T
 		return zero, err
@@ -43,7 +43,7 @@ func WaitForCallback[T any](c *Context, name string, submit func(sc *StepContext
 // ChildAsync.Cancel): its callback is closed with CANCEL and Wait returns a
 // *CallbackError matching ErrCancelled.
 func WaitForCallbackAsync[T any](c *Context, name string, submit func(sc *StepContext, callbackID string) error, o WaitForCallbackOptions) Handle[T] {
-	w, err := newWaitForCallback[T](c, submit, o)
+	w, err := newWaitForCallback[T](c, name, submit, o)
 	if err != nil {
 		return failedAsync[T](c.exec, err)
 	}
@@ -59,7 +59,7 @@ type waitForCallback[T any] struct {
 	sd    serdes.Serdes
 }
 
-func newWaitForCallback[T any](c *Context, submit func(sc *StepContext, callbackID string) error, o WaitForCallbackOptions) (*waitForCallback[T], error) {
+func newWaitForCallback[T any](c *Context, name string, submit func(sc *StepContext, callbackID string) error, o WaitForCallbackOptions) (*waitForCallback[T], error) {
 	if submit == nil {
 		return nil, &ValidationError{Field: "submitter function", Message: "nil"}
 	}
@@ -79,11 +79,11 @@ func newWaitForCallback[T any](c *Context, submit func(sc *StepContext, callback
 		w.sd = c.exec.en.cfg.Serdes
 	}
 	w.body = func(cc *Context) (string, error) {
-		cb, err := CreateCallback[string](cc, "", cbOpts)
+		cb, err := CreateCallback[string](cc, childName(name, "callback"), cbOpts)
 		if err != nil {
 			return "", err
 		}
-		_, err = Step(cc, "", func(sc *StepContext) (struct{}, error) {
+		_, err = Step(cc, childName(name, "submitter"), func(sc *StepContext) (struct{}, error) {
 			return struct{}{}, submit(sc, cb.ID())
 		}, stepOpts)
 		if err != nil {
@@ -92,6 +92,21 @@ func newWaitForCallback[T any](c *Context, submit func(sc *StepContext, callback
 		return cb.Result()
 	}
 	return w, nil
+}
+
+// childName names a child of the wait-for-callback context called name:
+// "<name>-callback" and "<name>-submitter", as AWS's Java and JavaScript SDKs
+// do, so that traces and histories show which wait-for-callback a callback
+// or submitter belongs to. The children of an unnamed one stay unnamed; a
+// name too long for the suffix is cut to keep within the 256-character limit.
+func childName(name, role string) string {
+	if name == "" {
+		return ""
+	}
+	if limit := maxNameLength - len(role) - 1; len(name) > limit {
+		name = name[:limit]
+	}
+	return name + "-" + role
 }
 
 // outcome turns the child context's outcome into WaitForCallback's: the

@@ -87,7 +87,7 @@ func TestStartCallbackListShow(t *testing.T) {
 	// The order waits for the warehouse: show tells the callback id.
 	id := openCallback(ctx, t, srv, arn)
 	stdout, _ = cli(t, srv, 0, "show", arn)
-	for _, want := range []string{"Status:    RUNNING", "Waiting:   the shipment callback (operation ", "durable callback succeed|fail " + id} {
+	for _, want := range []string{"Status:    RUNNING", "Waiting:   the shipment-callback callback (operation ", "durable callback succeed|fail " + id} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("show of the waiting order lacks %q:\n%s", want, stdout)
 		}
@@ -144,12 +144,12 @@ func TestStartCallbackListShow(t *testing.T) {
 	var got []string
 	for lines.Scan() {
 		got = append(got, lines.Text())
-		if id, ok := strings.CutPrefix(lines.Text(), "waiting on the shipment callback; answer: durable callback succeed|fail "); ok {
+		if id, ok := strings.CutPrefix(lines.Text(), "waiting on the shipment-callback callback; answer: durable callback succeed|fail "); ok {
 			cli(t, srv, 0, "callback", "succeed", strings.TrimSuffix(id, " [payload]"), shipment)
 		}
 	}
 	if code := <-done; code != 0 || len(got) != 3 || !strings.Contains(got[0], "/durable-execution/o-wait/") ||
-		!strings.HasPrefix(got[1], "waiting on the shipment callback") || !strings.Contains(got[2], `"status":"SHIPPED"`) {
+		!strings.HasPrefix(got[1], "waiting on the shipment-callback callback") || !strings.Contains(got[2], `"status":"SHIPPED"`) {
 		t.Errorf("start -wait: exit %d, printed %q (stderr %q), want the ARN, the callback and its id, and the receipt", code, got, waitErr.String())
 	}
 	// An order the workflow rejects: -wait reports the failure.

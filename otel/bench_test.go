@@ -1,0 +1,140 @@
+package otel_test
+
+import (
+	"context"
+	"encoding/json"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
+
+	"github.com/lambda-durable/durable"
+	"github.com/lambda-durable/durable/checkpoint"
+	"github.com/lambda-durable/durable/otel"
+	"github.com/lambda-durable/durable/plugin"
+)
+
+// stepsPerInvocation spreads an invocation's own cost (Invocation span,
+// flush) over many steps, as the SDK's BenchmarkStepOverhead does.
+const stepsPerInvocation = 100
+
+const benchARN = "arn:aws:lambda:us-east-1:123456789012:function:bench:$LATEST/durable-execution/bench/0f6bd5c5-0000-4000-8000-000000000000"
+
+// BenchmarkStepTracing measures one live step through the full pipeline in
+// eager mode against an in-memory client, without the plugin ("none", the
+// same measurement as the SDK's BenchmarkStepOverhead) and with each view
+// exporting to a discarding exporter. The difference is the plugin's cost
+// per step (an operation span and an attempt span); calls/op is the number
+// of checkpoint calls per step, which the plugin must not change (1).
+// cpu-ns/op is the process's CPU time per step, which a loaded machine
+// disturbs less than the wall time.
+func BenchmarkStepTracing(b *testing.B) {
+	views := []struct {
+		name string
+		opts []durable.Option
+	}{
+		{"none", nil},
+		{"empty-hooks", []durable.Option{durable.WithPlugins(emptyHooks())}},
+		{"invocation-view", []durable.Option{durable.WithPlugins(otel.InvocationView(otel.WithExporter(tracetest.NewNoopExporter())))}},
+		{"execution-view", []durable.Option{durable.WithPlugins(otel.ExecutionView(otel.WithExporter(tracetest.NewNoopExporter())))}},
+	}
+	for _, v := range views {
+		b.Run(v.name, func(b *testing.B) {
+			var n int
+			h := durable.NewHandler(func(ctx durable.Context, _ struct{}) (int, error) {
+				sum := 0
+				for range n {
+					v, err := durable.Step(ctx, "s", func(durable.StepContext) (int, error) { return 1, nil })
+					if err != nil {
+						return 0, err
+					}
+					sum += v
+				}
+				return sum, nil
+			}, v.opts...)
+			client := &memClient{}
+			ctx := checkpoint.ContextWithClient(context.Background(), client)
+			ev := benchEvent(b)
+			b.ReportAllocs()
+			b.ResetTimer()
+			began, cpuOK := processCPU()
+			for done := 0; done < b.N; done += n {
+				n = min(stepsPerInvocation, b.N-done)
+				out, err := h.Invoke(ctx, ev)
+				if err != nil {
+					b.Fatal(err)
+				}
+				var resp checkpoint.InvocationResponse
+				if err := json.Unmarshal(out, &resp); err != nil || resp.Status != checkpoint.InvocationSucceeded {
+					b.Fatalf("invocation: %s %v", out, err)
+				}
+			}
+			b.StopTimer()
+			if ended, ok := processCPU(); ok && cpuOK {
+				b.ReportMetric(float64((ended-began).Nanoseconds())/float64(b.N), "cpu-ns/op")
+			}
+			b.ReportMetric(float64(client.calls.Load())/float64(b.N), "calls/op")
+			if got := client.calls.Load(); got != int64(b.N) {
+				b.Fatalf("%d checkpoint calls for %d steps, want one per step", got, b.N)
+			}
+		})
+	}
+}
+
+// benchEvent is the first invocation's event of benchARN.
+func benchEvent(b *testing.B) []byte {
+	out, err := json.Marshal(checkpoint.InvocationEvent{
+		DurableExecutionArn: benchARN, CheckpointToken: "t0",
+		InitialExecutionState: &checkpoint.ExecutionState{Operations: []checkpoint.Operation{{
+			Id: "0f6bd5c5-0000-4000-8000-000000000000", Name: "bench", Type: checkpoint.TypeExecution,
+			Status: checkpoint.StatusStarted, StartTimestamp: checkpoint.Timestamp{Time: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)},
+		}}},
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return out
+}
+
+// memClient is a durable execution service with no latency: it accepts
+// every checkpoint and reports the updated operations' new status.
+type memClient struct{ calls atomic.Int64 }
+
+func (c *memClient) Checkpoint(_ context.Context, in *checkpoint.CheckpointInput) (*checkpoint.CheckpointOutput, error) {
+	c.calls.Add(1)
+	var ops []checkpoint.Operation
+	for _, u := range in.Updates {
+		if u.Type == checkpoint.TypeExecution {
+			continue
+		}
+		st := checkpoint.StatusStarted
+		if u.Action == checkpoint.ActionSucceed {
+			st = checkpoint.StatusSucceeded
+		}
+		if n := len(ops); n > 0 && ops[n-1].Id == u.Id {
+			ops[n-1].Status = st
+			continue
+		}
+		ops = append(ops, checkpoint.Operation{Id: u.Id, Name: u.Name, Type: u.Type, SubType: u.SubType, Status: st})
+	}
+	return &checkpoint.CheckpointOutput{CheckpointToken: "t", NewExecutionState: &checkpoint.ExecutionState{Operations: ops}}, nil
+}
+
+func (c *memClient) GetExecutionState(context.Context, *checkpoint.StateInput) (*checkpoint.ExecutionState, error) {
+	return &checkpoint.ExecutionState{}, nil
+}
+
+// emptyHooks is a plugin whose hooks do nothing: what the SDK's hook
+// machinery costs by itself.
+func emptyHooks() plugin.Plugin {
+	return plugin.Plugin{
+		Name:              "empty",
+		InvocationContext: func(ctx context.Context, _ plugin.InvocationInfo) context.Context { return ctx },
+		OperationStart:    func(context.Context, plugin.OperationInfo) error { return nil },
+		OperationEnd:      func(context.Context, plugin.OperationInfo) error { return nil },
+		AttemptStart:      func(context.Context, plugin.AttemptInfo) error { return nil },
+		AttemptContext:    func(ctx context.Context, _ plugin.AttemptInfo) context.Context { return ctx },
+		AttemptEnd:        func(context.Context, plugin.AttemptInfo) error { return nil },
+	}
+}

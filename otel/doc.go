@@ -1,0 +1,2 @@
+// Package otel traces durable executions with OpenTelemetry.
+package otel
