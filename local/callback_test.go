@@ -222,3 +222,12 @@ func TestTimeSkippingPolicies(t *testing.T) {
 		}
 	}
 }
+
+func TestCallbackIdsArePasteSafe(t *testing.T) {
+	for range 2000 {
+		id := newCallbackId()
+		if len(id) != 32 || strings.ContainsAny(id, "+/=") || id[0] == '-' || id[0] == '_' {
+			t.Fatalf("callback id %q: want 32 URL-safe characters, not starting with '-' or '_'", id)
+		}
+	}
+}

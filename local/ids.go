@@ -32,9 +32,17 @@ func newToken() string { return base64.StdEncoding.EncodeToString(randomBytes(24
 
 // newCallbackId returns an unguessable callback id (192 random bits) in the
 // URL-safe base64 alphabet, so that it can be pasted into a shell, a URL
-// path or a query without escaping. (Fronts still percent-decode ids, since
-// other services' ids may hold '+' and '/'.)
-func newCallbackId() string { return base64.RawURLEncoding.EncodeToString(randomBytes(24)) }
+// path or a query without escaping, and it never starts with '-' or '_', so
+// that no command line reads it as a flag. (Fronts still percent-decode ids,
+// since other services' ids may hold '+' and '/'.)
+func newCallbackId() string {
+	for {
+		id := base64.RawURLEncoding.EncodeToString(randomBytes(24))
+		if id[0] != '-' && id[0] != '_' {
+			return id
+		}
+	}
+}
 
 // encodeMarker and decodeMarker make opaque paging markers from positions.
 func encodeMarker(kind string, pos int) string {
