@@ -1,0 +1,252 @@
+package runtimeapi
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/lambda-durable/durable/local"
+)
+
+// Config describes a function executable.
+type Config struct {
+	// Name is the function's name (AWS_LAMBDA_FUNCTION_NAME and the
+	// invoked function ARN). Required.
+	Name string
+	// Path is the executable, e.g. "./bootstrap". Required.
+	Path string
+	// Args are passed to the executable.
+	Args []string
+	// Dir is the working directory (default: the executable's directory,
+	// which is also LAMBDA_TASK_ROOT).
+	Dir string
+	// Env holds extra KEY=VALUE variables; they override the defaults.
+	Env []string
+	// Region and Account make up the invoked function ARN and AWS_REGION
+	// (default us-east-1 and 123456789012, the local service's).
+	Region, Account string
+	// MemoryMB is AWS_LAMBDA_FUNCTION_MEMORY_SIZE (default 128).
+	MemoryMB int
+	// Timeout bounds an invocation whose context has no deadline (default
+	// DefaultTimeout); the runtime sees it as Lambda-Runtime-Deadline-Ms.
+	Timeout time.Duration
+	// LambdaEndpoint, when set, is the URL the AWS SDK inside the
+	// executable sends its Lambda API calls to (AWS_ENDPOINT_URL_LAMBDA),
+	// with dummy credentials: the local service's HTTP front.
+	LambdaEndpoint string
+	// Stdout and Stderr receive the process's output (default: discarded).
+	Stdout, Stderr io.Writer
+}
+
+// DefaultTimeout is the invocation timeout when neither the invocation's
+// context nor Config.Timeout sets one: Lambda's longest.
+const DefaultTimeout = 15 * time.Minute
+
+// ErrClosed is returned by Invoke after Close.
+var ErrClosed = errors.New("runtimeapi: function closed")
+
+// Function runs an executable behind an emulated Lambda Runtime API. It
+// implements local.Function. It is safe for concurrent use; invocations run
+// one at a time.
+type Function struct {
+	cfg Config
+	arn string
+
+	invokeMu sync.Mutex // one invocation at a time, as on Lambda
+
+	mu     sync.Mutex
+	proc   *process // the current process; nil before the first invocation
+	closed bool
+	starts int
+}
+
+// New checks cfg and returns a Function. The executable starts on the first
+// Invoke. Release it with Close.
+func New(cfg Config) (*Function, error) {
+	if cfg.Name == "" {
+		return nil, errors.New("runtimeapi: Config.Name is required")
+	}
+	if cfg.Path == "" {
+		return nil, fmt.Errorf("runtimeapi: function %s: Config.Path is required", cfg.Name)
+	}
+	path, err := exec.LookPath(cfg.Path)
+	if err != nil {
+		return nil, fmt.Errorf("runtimeapi: function %s: %w", cfg.Name, err)
+	}
+	if cfg.Path, err = filepath.Abs(path); err != nil {
+		return nil, fmt.Errorf("runtimeapi: function %s: %w", cfg.Name, err)
+	}
+	if cfg.Region == "" {
+		cfg.Region = "us-east-1"
+	}
+	if cfg.Account == "" {
+		cfg.Account = "123456789012"
+	}
+	if cfg.MemoryMB <= 0 {
+		cfg.MemoryMB = 128
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.Dir == "" {
+		cfg.Dir = filepath.Dir(cfg.Path)
+	}
+	if cfg.Stdout == nil {
+		cfg.Stdout = io.Discard
+	}
+	if cfg.Stderr == nil {
+		cfg.Stderr = io.Discard
+	}
+	arn := fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", cfg.Region, cfg.Account, cfg.Name)
+	return &Function{cfg: cfg, arn: arn}, nil
+}
+
+// Starts reports how many times the executable has been started.
+func (f *Function) Starts() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.starts
+}
+
+// Invoke sends payload to the executable as one invocation and returns its
+// response. A function error (the handler failed) is a *FunctionError; a
+// process that exits during the invocation gives an error wrapping
+// local.ErrRuntimeExit; when ctx ends first the process is killed and the
+// error wraps ctx.Err().
+func (f *Function) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
+	f.invokeMu.Lock()
+	defer f.invokeMu.Unlock()
+	p, err := f.running()
+	if err != nil {
+		return nil, err
+	}
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		deadline = time.Now().Add(f.cfg.Timeout)
+	}
+	ctx, cancel := context.WithDeadline(ctx, deadline)
+	defer cancel()
+	inv := &invocation{id: newRequestId(), payload: payload, deadline: deadline, done: make(chan outcome, 1)}
+	p.track(inv)
+	defer p.untrack(inv)
+
+	select {
+	case p.next <- inv:
+	case <-p.exited:
+		return nil, f.exitError(p)
+	case <-ctx.Done():
+		p.kill()
+		return nil, fmt.Errorf("runtimeapi: %s: waiting for the runtime to ask for an invocation: %w", f.cfg.Name, ctx.Err())
+	}
+	select {
+	case out := <-inv.done:
+		return out.body, out.err
+	case <-p.exited:
+		select {
+		case out := <-inv.done: // answered just before exiting
+			return out.body, out.err
+		default:
+			return nil, f.exitError(p)
+		}
+	case <-ctx.Done():
+		p.kill()
+		return nil, fmt.Errorf("runtimeapi: %s: invocation %s: %w", f.cfg.Name, inv.id, ctx.Err())
+	}
+}
+
+// running returns the live process, starting one if there is none.
+func (f *Function) running() (*process, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.closed {
+		return nil, ErrClosed
+	}
+	if f.proc != nil && !f.proc.hasExited() {
+		return f.proc, nil
+	}
+	p, err := startProcess(f.cfg, f.arn)
+	if err != nil {
+		return nil, err
+	}
+	f.proc = p
+	f.starts++
+	return p, nil
+}
+
+// exitError describes a process that exited during an invocation.
+func (f *Function) exitError(p *process) error {
+	why := "exited"
+	if p.waitErr != nil {
+		why = p.waitErr.Error()
+	}
+	if ie := p.initError(); ie != nil {
+		why += ", after an init error: " + ie.Error()
+	}
+	return fmt.Errorf("runtimeapi: %s: the process %s: %w", f.cfg.Name, why, local.ErrRuntimeExit)
+}
+
+// Close stops the process, if one runs, and refuses later invocations.
+func (f *Function) Close() error {
+	f.mu.Lock()
+	f.closed = true
+	p := f.proc
+	f.mu.Unlock()
+	if p != nil {
+		p.kill()
+	}
+	return nil
+}
+
+// invocation is one event handed to the runtime.
+type invocation struct {
+	id       string
+	payload  []byte
+	deadline time.Time
+	done     chan outcome // buffered: the first answer wins
+}
+
+type outcome struct {
+	body []byte
+	err  error
+}
+
+// answer delivers the invocation's outcome; it reports false if one was
+// already delivered.
+func (inv *invocation) answer(o outcome) bool {
+	select {
+	case inv.done <- o:
+		return true
+	default:
+		return false
+	}
+}
+
+// FunctionError is an invocation the function's handler failed, as the
+// runtime reported it on /invocation/{id}/error.
+type FunctionError struct {
+	Type       string
+	Message    string
+	StackTrace []string
+}
+
+func (e *FunctionError) Error() string {
+	if e.Type == "" {
+		return e.Message
+	}
+	return e.Type + ": " + e.Message
+}
+
+// newRequestId returns a random request id in UUID form.
+func newRequestId() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	h := hex.EncodeToString(b[:])
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}
