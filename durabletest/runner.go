@@ -48,6 +48,7 @@ type options struct {
 	timeout   time.Duration
 	service   []local.Option
 	functions []registration
+	crashes   []Crash
 }
 
 type registration struct {
@@ -101,7 +102,8 @@ type Runner struct {
 	name    string
 	timeout time.Duration
 	arn     string
-	err     error // a registration error, reported by Start
+	err     error    // a registration error, reported by Start
+	crash   *crasher // set by WithCrash
 }
 
 // New returns a Runner for fn. Release it with Close.
@@ -114,6 +116,10 @@ func New(fn Function, opts ...Option) *Runner {
 	svcOpts := append(append([]local.Option(nil), o.service...),
 		local.WithClock(clock), local.WithManualInvocations(), local.WithTimeSkipping(local.SkipNever))
 	r := &Runner{svc: local.New(svcOpts...), clock: clock, name: o.name, timeout: o.timeout}
+	if len(o.crashes) > 0 && fn != nil {
+		r.crash = &crasher{pending: o.crashes, names: map[string]string{}}
+		fn = r.crash.function(fn)
+	}
 	r.err = r.svc.RegisterFunction(o.name, fn)
 	for _, f := range o.functions {
 		if err := r.register(f); err != nil && r.err == nil {
