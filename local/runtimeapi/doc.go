@@ -15,11 +15,12 @@
 //	POST /2018-06-01/runtime/invocation/{id}/error     the handler's error
 //	POST /2018-06-01/runtime/init/error                a failed initialisation
 //
-// As on Lambda, the process is reused across invocations and runs one
-// invocation at a time. If it exits (or crashes) the invocation in flight
-// fails with an error wrapping local.ErrRuntimeExit, and the next invocation
-// starts a new process. An invocation whose context ends (the function
-// timeout) kills the process. Close stops it.
+// As on Lambda, a process is reused across invocations and runs one
+// invocation at a time: concurrent invocations get processes of their own.
+// If a process exits (or crashes) the invocation in flight fails with an
+// error wrapping local.ErrRuntimeExit, and a new process takes the next
+// invocation. An invocation whose context ends (the function timeout) kills
+// its process. Close stops them all.
 //
 // A Function is a local.Function, so it registers with the service like any
 // handler; with LambdaEndpoint set, the SDK inside the executable checkpoints

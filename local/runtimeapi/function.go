@@ -53,16 +53,16 @@ const DefaultTimeout = 15 * time.Minute
 var ErrClosed = errors.New("runtimeapi: function closed")
 
 // Function runs an executable behind an emulated Lambda Runtime API. It
-// implements local.Function. It is safe for concurrent use; invocations run
-// one at a time.
+// implements local.Function. It is safe for concurrent use: as Lambda does
+// with execution environments, it gives each invocation a process of its
+// own, reusing an idle one and starting another when all are busy.
 type Function struct {
 	cfg Config
 	arn string
 
-	invokeMu sync.Mutex // one invocation at a time, as on Lambda
-
 	mu     sync.Mutex
-	proc   *process // the current process; nil before the first invocation
+	idle   []*process        // live processes waiting for an invocation
+	all    map[*process]bool // every process started and not yet reaped
 	closed bool
 	starts int
 }
@@ -105,7 +105,7 @@ func New(cfg Config) (*Function, error) {
 		cfg.Stderr = io.Discard
 	}
 	arn := fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", cfg.Region, cfg.Account, cfg.Name)
-	return &Function{cfg: cfg, arn: arn}, nil
+	return &Function{cfg: cfg, arn: arn, all: map[*process]bool{}}, nil
 }
 
 // Starts reports how many times the executable has been started.
@@ -121,12 +121,11 @@ func (f *Function) Starts() int {
 // local.ErrRuntimeExit; when ctx ends first the process is killed and the
 // error wraps ctx.Err().
 func (f *Function) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
-	f.invokeMu.Lock()
-	defer f.invokeMu.Unlock()
-	p, err := f.running()
+	p, err := f.acquire()
 	if err != nil {
 		return nil, err
 	}
+	defer f.release(p)
 	deadline, ok := ctx.Deadline()
 	if !ok {
 		deadline = time.Now().Add(f.cfg.Timeout)
@@ -161,23 +160,41 @@ func (f *Function) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	}
 }
 
-// running returns the live process, starting one if there is none.
-func (f *Function) running() (*process, error) {
+// acquire returns an idle live process, or starts one.
+func (f *Function) acquire() (*process, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.closed {
 		return nil, ErrClosed
 	}
-	if f.proc != nil && !f.proc.hasExited() {
-		return f.proc, nil
+	for len(f.idle) > 0 {
+		p := f.idle[len(f.idle)-1]
+		f.idle = f.idle[:len(f.idle)-1]
+		if !p.hasExited() {
+			return p, nil
+		}
+		delete(f.all, p)
 	}
 	p, err := startProcess(f.cfg, f.arn)
 	if err != nil {
 		return nil, err
 	}
-	f.proc = p
+	f.all[p] = true
 	f.starts++
 	return p, nil
+}
+
+// release makes p available for the next invocation if it still runs.
+func (f *Function) release(p *process) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	switch {
+	case p.hasExited():
+		delete(f.all, p)
+	case f.closed:
+	default:
+		f.idle = append(f.idle, p)
+	}
 }
 
 // exitError describes a process that exited during an invocation.
@@ -192,13 +209,18 @@ func (f *Function) exitError(p *process) error {
 	return fmt.Errorf("runtimeapi: %s: the process %s: %w", f.cfg.Name, why, local.ErrRuntimeExit)
 }
 
-// Close stops the process, if one runs, and refuses later invocations.
+// Close stops the processes and refuses later invocations; invocations in
+// flight fail as runtime exits.
 func (f *Function) Close() error {
 	f.mu.Lock()
 	f.closed = true
-	p := f.proc
+	procs := make([]*process, 0, len(f.all))
+	for p := range f.all {
+		procs = append(procs, p)
+	}
+	f.all, f.idle = map[*process]bool{}, nil
 	f.mu.Unlock()
-	if p != nil {
+	for _, p := range procs {
 		p.kill()
 	}
 	return nil

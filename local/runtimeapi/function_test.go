@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strconv"
 	"syscall"
 	"testing"
 	"time"
@@ -31,7 +33,8 @@ func TestMain(m *testing.M) {
 }
 
 type request struct {
-	Do string `json:"do"` // "echo", "fail", "exit", "hang"
+	Do  string `json:"do"`  // "echo", "fail", "exit", "hang", "meet"
+	Dir string `json:"dir"` // for "meet"
 }
 
 type reply struct {
@@ -50,6 +53,10 @@ func helper(ctx context.Context, in request) (reply, error) {
 		os.Exit(3)
 	case "hang":
 		<-make(chan struct{})
+	case "meet":
+		if err := meet(ctx, in.Dir); err != nil {
+			return reply{}, err
+		}
 	}
 	lc, _ := lambdacontext.FromContext(ctx)
 	dl, _ := ctx.Deadline()
@@ -58,6 +65,24 @@ func helper(ctx context.Context, in request) (reply, error) {
 		env = append(env, k+"="+os.Getenv(k))
 	}
 	return reply{Pid: os.Getpid(), RequestId: lc.AwsRequestID, Arn: lc.InvokedFunctionArn, Deadline: dl.UnixMilli(), Env: env}, nil
+}
+
+// meet waits until two invocations, in whichever processes, are in the
+// handler at the same time: each leaves a file in dir and waits for two.
+func meet(ctx context.Context, dir string) error {
+	if err := os.WriteFile(filepath.Join(dir, strconv.Itoa(os.Getpid())), nil, 0o600); err != nil {
+		return err
+	}
+	for {
+		if entries, err := os.ReadDir(dir); err != nil || len(entries) >= 2 {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
 }
 
 func newFunction(t *testing.T) *runtimeapi.Function {
@@ -124,6 +149,34 @@ func TestInvokeReusesTheProcessAndPassesLambdasContext(t *testing.T) {
 		"AWS_ENDPOINT_URL_LAMBDA=http://127.0.0.1:1", "AWS_ACCESS_KEY_ID=local", "EXTRA=yes"}
 	if fmt.Sprint(first.Env) != fmt.Sprint(wantEnv) {
 		t.Errorf("environment %v, want %v", first.Env, wantEnv)
+	}
+}
+
+// Concurrent invocations get a process each, as Lambda gives them an
+// execution environment each: two invocations that wait for each other
+// inside the handler both finish.
+func TestConcurrentInvocationsGetProcessesOfTheirOwn(t *testing.T) {
+	ctx := testContext(t)
+	fn := newFunction(t)
+	dir := t.TempDir()
+	payload := []byte(fmt.Sprintf(`{"do":"meet","dir":%q}`, dir))
+	errs := make(chan error, 2)
+	for range 2 {
+		go func() {
+			_, err := fn.Invoke(ctx, payload)
+			errs <- err
+		}()
+	}
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if fn.Starts() != 2 {
+		t.Errorf("%d processes started, want 2", fn.Starts())
+	}
+	if _, err := invoke(ctx, t, fn, "echo"); err != nil || fn.Starts() != 2 {
+		t.Errorf("a third invocation: %v, %d starts; want an idle process reused", err, fn.Starts())
 	}
 }
 
