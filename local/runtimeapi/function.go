@@ -7,8 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os/exec"
+	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"time"
 
@@ -76,13 +77,11 @@ func New(cfg Config) (*Function, error) {
 	if cfg.Path == "" {
 		return nil, fmt.Errorf("runtimeapi: function %s: Config.Path is required", cfg.Name)
 	}
-	path, err := exec.LookPath(cfg.Path)
+	path, err := executable(cfg.Path)
 	if err != nil {
 		return nil, fmt.Errorf("runtimeapi: function %s: %w", cfg.Name, err)
 	}
-	if cfg.Path, err = filepath.Abs(path); err != nil {
-		return nil, fmt.Errorf("runtimeapi: function %s: %w", cfg.Name, err)
-	}
+	cfg.Path = path
 	if cfg.Region == "" {
 		cfg.Region = "us-east-1"
 	}
@@ -106,6 +105,25 @@ func New(cfg Config) (*Function, error) {
 	}
 	arn := fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", cfg.Region, cfg.Account, cfg.Name)
 	return &Function{cfg: cfg, arn: arn, all: map[*process]bool{}}, nil
+}
+
+// executable returns the absolute path of the executable file path (a file
+// path, as Lambda's bootstrap is, never looked up in $PATH).
+func executable(path string) (string, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", err
+	}
+	fi, err := os.Stat(abs)
+	switch {
+	case err != nil:
+		return "", err
+	case !fi.Mode().IsRegular():
+		return "", fmt.Errorf("%s is not a regular file", path)
+	case runtime.GOOS != "windows" && fi.Mode().Perm()&0o111 == 0:
+		return "", fmt.Errorf("%s is not executable (chmod +x it)", path)
+	}
+	return abs, nil
 }
 
 // Starts reports how many times the executable has been started.

@@ -250,6 +250,8 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		{Path: os.Args[0]},
 		{Name: "f"},
 		{Name: "f", Path: "./does-not-exist"},
+		{Name: "f", Path: t.TempDir()},
+		{Name: "f", Path: "doc.go"}, // not executable
 	} {
 		if _, err := runtimeapi.New(cfg); err == nil {
 			t.Errorf("New(%+v): no error", cfg)
