@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/lambda-durable/durable/checkpoint"
 	"github.com/lambda-durable/durable/local"
 )
 
@@ -139,11 +140,6 @@ func (f *Function) Starts() int {
 // local.ErrRuntimeExit; when ctx ends first the process is killed and the
 // error wraps ctx.Err().
 func (f *Function) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
-	p, err := f.acquire()
-	if err != nil {
-		return nil, err
-	}
-	defer f.release(p)
 	deadline, ok := ctx.Deadline()
 	if !ok {
 		deadline = time.Now().Add(f.cfg.Timeout)
@@ -151,30 +147,49 @@ func (f *Function) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	ctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
 	inv := &invocation{id: newRequestId(), payload: payload, deadline: deadline, done: make(chan outcome, 1)}
+	for {
+		p, err := f.acquire()
+		if err != nil {
+			return nil, err
+		}
+		out, delivered, err := f.invokeOn(ctx, p, inv)
+		f.release(p)
+		// A reused process that exited before taking the event (as
+		// aws-lambda-go does after reporting a panic) never saw it: give
+		// it to a new process. A new process that exits first fails.
+		if delivered || p.served == 0 {
+			return out, err
+		}
+	}
+}
+
+// invokeOn hands inv to p and waits for the outcome; delivered is false if
+// p exited before taking it.
+func (f *Function) invokeOn(ctx context.Context, p *process, inv *invocation) (out []byte, delivered bool, err error) {
 	p.track(inv)
 	defer p.untrack(inv)
-
 	select {
 	case p.next <- inv:
 	case <-p.exited:
-		return nil, f.exitError(p)
+		return nil, false, f.exitError(p)
 	case <-ctx.Done():
 		p.kill()
-		return nil, fmt.Errorf("runtimeapi: %s: waiting for the runtime to ask for an invocation: %w", f.cfg.Name, ctx.Err())
+		return nil, true, fmt.Errorf("runtimeapi: %s: waiting for the runtime to ask for an invocation: %w", f.cfg.Name, ctx.Err())
 	}
+	defer func() { p.served++ }()
 	select {
-	case out := <-inv.done:
-		return out.body, out.err
+	case o := <-inv.done:
+		return o.body, true, o.err
 	case <-p.exited:
 		select {
-		case out := <-inv.done: // answered just before exiting
-			return out.body, out.err
+		case o := <-inv.done: // answered just before exiting
+			return o.body, true, o.err
 		default:
-			return nil, f.exitError(p)
+			return nil, true, f.exitError(p)
 		}
 	case <-ctx.Done():
 		p.kill()
-		return nil, fmt.Errorf("runtimeapi: %s: invocation %s: %w", f.cfg.Name, inv.id, ctx.Err())
+		return nil, true, fmt.Errorf("runtimeapi: %s: invocation %s: %w", f.cfg.Name, inv.id, ctx.Err())
 	}
 }
 
@@ -276,6 +291,12 @@ type FunctionError struct {
 	StackTrace []string
 }
 
+// ErrorObject returns the error as the runtime reported it; the local
+// service records it as the invocation's error (local.ReportedError).
+func (e *FunctionError) ErrorObject() checkpoint.ErrorObject {
+	return checkpoint.ErrorObject{ErrorType: e.Type, ErrorMessage: e.Message, StackTrace: e.StackTrace}
+}
+
 func (e *FunctionError) Error() string {
 	if e.Type == "" {
 		return e.Message
@@ -290,3 +311,8 @@ func newRequestId() string {
 	h := hex.EncodeToString(b[:])
 	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }
+
+var (
+	_ local.Function      = (*Function)(nil)
+	_ local.ReportedError = (*FunctionError)(nil)
+)

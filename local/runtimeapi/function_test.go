@@ -53,6 +53,8 @@ func helper(ctx context.Context, in request) (reply, error) {
 		os.Exit(3)
 	case "hang":
 		<-make(chan struct{})
+	case "panic":
+		panic("out of stock")
 	case "meet":
 		if err := meet(ctx, in.Dir); err != nil {
 			return reply{}, err
@@ -188,8 +190,26 @@ func TestFunctionErrorIsReported(t *testing.T) {
 	if !errors.As(err, &fe) || fe.Message != "card declined" || fe.Type != "errorString" {
 		t.Fatalf("error %#v, want the handler's error as a *FunctionError", err)
 	}
+	if eo := fe.ErrorObject(); eo.ErrorType != "errorString" || eo.ErrorMessage != "card declined" {
+		t.Errorf("error object %+v, want the runtime's report", eo)
+	}
 	if _, err := invoke(ctx, t, fn, "echo"); err != nil || fn.Starts() != 1 {
 		t.Errorf("after a function error: %v, %d starts; want the same process to answer", err, fn.Starts())
+	}
+}
+
+// aws-lambda-go reports a panic with its stack trace, then exits: the next
+// invocation gets a new process.
+func TestPanicIsReportedWithItsStack(t *testing.T) {
+	ctx := testContext(t)
+	fn := newFunction(t)
+	_, err := invoke(ctx, t, fn, "panic")
+	var fe *runtimeapi.FunctionError
+	if !errors.As(err, &fe) || fe.Message != "out of stock" || len(fe.StackTrace) == 0 {
+		t.Fatalf("error %#v, want the panic as a *FunctionError with a stack trace", err)
+	}
+	if _, err := invoke(ctx, t, fn, "echo"); err != nil || fn.Starts() != 2 {
+		t.Errorf("after the panic: %v, %d starts; want a new process", err, fn.Starts())
 	}
 }
 

@@ -19,6 +19,9 @@ type process struct {
 	ln   net.Listener
 	srv  *http.Server
 	next chan *invocation // events, handed to GET /invocation/next
+	// served counts the invocations the process took; only the one
+	// invocation holding the process touches it.
+	served int
 
 	exited  chan struct{} // closed once the process has exited
 	waitErr error         // why it exited; read after exited is closed
