@@ -19,7 +19,10 @@
 // invocation at a time: concurrent invocations get processes of their own.
 // If a process exits (or crashes) the invocation in flight fails with an
 // error wrapping local.ErrRuntimeExit, and a new process takes the next
-// invocation. An invocation whose context ends (the function timeout) kills
+// invocation; an event that a reused process exited before taking (as
+// aws-lambda-go exits after reporting a panic) goes to a new process. A
+// handler's error is a *FunctionError carrying the runtime's report, which
+// the local service records as is. An invocation whose context ends (the function timeout) kills
 // its process. Close stops them all.
 //
 // A Function is a local.Function, so it registers with the service like any
