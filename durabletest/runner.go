@@ -48,6 +48,7 @@ type options struct {
 	timeout   time.Duration
 	service   []local.Option
 	functions []registration
+	crashes   []Crash
 }
 
 type registration struct {
@@ -101,7 +102,8 @@ type Runner struct {
 	name    string
 	timeout time.Duration
 	arn     string
-	err     error // a registration error, reported by Start
+	err     error    // a registration error, reported by Start
+	crash   *crasher // set by WithCrash
 }
 
 // New returns a Runner for fn. Release it with Close.
@@ -114,6 +116,10 @@ func New(fn Function, opts ...Option) *Runner {
 	svcOpts := append(append([]local.Option(nil), o.service...),
 		local.WithClock(clock), local.WithManualInvocations(), local.WithTimeSkipping(local.SkipNever))
 	r := &Runner{svc: local.New(svcOpts...), clock: clock, name: o.name, timeout: o.timeout}
+	if len(o.crashes) > 0 && fn != nil {
+		r.crash = &crasher{pending: o.crashes, names: map[string]string{}}
+		fn = r.crash.function(fn)
+	}
 	r.err = r.svc.RegisterFunction(o.name, fn)
 	for _, f := range o.functions {
 		if err := r.register(f); err != nil && r.err == nil {
@@ -187,8 +193,8 @@ func encodeInput(input any) ([]byte, error) {
 	return b, nil
 }
 
-// Run starts an execution with input and runs it until it ends or blocks on
-// something external (an open callback, or nothing left to do); see Resume.
+// Run starts an execution with input and runs it until it ends or waits on
+// the outside world; see Resume.
 func (r *Runner) Run(ctx context.Context, input any) (*Result, error) {
 	if err := r.Start(ctx, input); err != nil {
 		return nil, err
@@ -196,10 +202,21 @@ func (r *Runner) Run(ctx context.Context, input any) (*Result, error) {
 	return r.Resume(ctx)
 }
 
-// Resume runs invocations and skips time to the next timer until the
-// execution ends or blocks on something external: while a callback is open
-// Resume does not skip time (answer it, or call Advance to let it time out).
-// The returned Result has Status RUNNING when blocked.
+// Resume runs the due invocations and skips time to the next timer (a
+// wait, a step retry, a callback timeout, ...) until the execution ends or
+// waits on the outside world, and returns the Result then (Status RUNNING
+// if it waits). It waits on the outside world when:
+//
+//   - a callback is open whose id was handed out: one made by
+//     CreateCallback, or one of a WaitForCallback whose submitter has
+//     succeeded. Time then stands still, even if other timers are set, so
+//     that the test answers first (SendCallbackSuccess, ...) or lets the
+//     callback time out with Advance;
+//   - or nothing is due and no timer is set.
+//
+// A WaitForCallback whose submitter failed and waits for its retry does not
+// stop Resume: the retry delay is skipped, the submitter runs again and
+// hands the id out (Callback finds it by the WaitForCallback's name).
 func (r *Runner) Resume(ctx context.Context) (*Result, error) {
 	if r.arn == "" {
 		return nil, ErrNotStarted
@@ -213,8 +230,7 @@ func (r *Runner) Resume(ctx context.Context) (*Result, error) {
 		if res.Status.Terminal() {
 			return res, nil
 		}
-		cbs, _ := r.svc.OpenCallbacks("")
-		if len(cbs) > 0 {
+		if r.callbackHandedOut() {
 			return res, nil
 		}
 		next, ok := r.svc.NextTimer()

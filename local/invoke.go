@@ -198,10 +198,22 @@ type panicError struct {
 
 func (p *panicError) Error() string { return fmt.Sprintf("panic: %v", p.value) }
 
+// ReportedError is a Function's error that carries the error object its
+// runtime reported (errorType, errorMessage, stackTrace), as a Lambda
+// runtime does on /invocation/{id}/error; the service records it as is.
+type ReportedError interface {
+	error
+	ErrorObject() checkpoint.ErrorObject
+}
+
 // functionError turns an invocation error into the ErrorObject Lambda records.
 func functionError(err error) *checkpoint.ErrorObject {
 	var pe *panicError
+	var reported ReportedError
 	switch {
+	case errors.As(err, &reported):
+		eo := reported.ErrorObject()
+		return &eo
 	case errors.As(err, &pe):
 		return &checkpoint.ErrorObject{ErrorType: "Runtime.ExitError", ErrorMessage: pe.Error(),
 			StackTrace: strings.Split(strings.TrimSpace(pe.stack), "\n")}

@@ -4,63 +4,30 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync/atomic"
 
 	"github.com/lambda-durable/durable/local"
 )
 
 // ErrKilled is wrapped by the error a killed invocation reports to the
 // service, and by the errors of service calls it tries afterwards.
-var ErrKilled = errors.New("faultinject: invocation killed")
+var ErrKilled = local.ErrKilled
 
 // ErrNoKillSwitch is recorded when a crash is asked for outside an
 // invocation wrapped by Function.
 var ErrNoKillSwitch = errors.New("faultinject: no kill switch in the context (wrap the function with Injector.Function)")
 
-type killSwitch struct {
-	cancel   context.CancelFunc
-	dead     atomic.Bool
-	returned chan struct{} // closed when the wrapped handler has returned
-}
-
-type killKey struct{}
-
-// Kill kills the invocation whose context ctx is (or derives from): its
-// context is cancelled, every later service call of it fails without
-// reaching the service, and its response is replaced by a runtime exit.
-// It reports whether ctx belongs to an invocation wrapped by Function.
-// Step bodies call it to crash "inside" a step.
-func Kill(ctx context.Context) bool {
-	ks, ok := ctx.Value(killKey{}).(*killSwitch)
-	if !ok {
-		return false
-	}
-	ks.kill()
-	return true
-}
-
-// kill marks the invocation dead and cancels its context.
-func (ks *killSwitch) kill() {
-	ks.dead.Store(true)
-	ks.cancel()
-}
+// Kill kills the invocation whose context ctx is (or derives from): see
+// local.Kill. It reports whether ctx belongs to an invocation wrapped by
+// Function. Step bodies call it to crash "inside" a step.
+func Kill(ctx context.Context) bool { return local.Kill(ctx) }
 
 // Killed reports whether the invocation of ctx was killed.
-func Killed(ctx context.Context) bool {
-	ks, ok := ctx.Value(killKey{}).(*killSwitch)
-	return ok && ks.dead.Load()
-}
+func Killed(ctx context.Context) bool { return local.Killed(ctx) }
 
 // Returned returns a channel closed once the handler of the invocation of
 // ctx has returned (nil outside an invocation wrapped by Function). Code
 // still running for that invocation afterwards is a leftover goroutine.
-func Returned(ctx context.Context) <-chan struct{} {
-	ks, ok := ctx.Value(killKey{}).(*killSwitch)
-	if !ok {
-		return nil
-	}
-	return ks.returned
-}
+func Returned(ctx context.Context) <-chan struct{} { return local.InvocationReturned(ctx) }
 
 // HasReturned reports whether the handler of the invocation of ctx has
 // returned.
@@ -84,26 +51,21 @@ func deadCall(ctx context.Context, op string) error {
 
 // Function wraps fn so that each invocation can be killed (Kill, or the
 // Crash faults, in-process or over HTTP, where the request's execution ARN
-// names the invocation to kill). A killed invocation's response and error are dropped: the
-// service sees a runtime exit (local.ErrRuntimeExit), records the crashed
-// invocation and invokes the function again. Function waits for fn to
-// return, so a killed handler that ignores its context hangs the test
-// instead of leaking.
+// names the invocation to kill): it is local.Killable, which makes the
+// service see a runtime exit (local.ErrRuntimeExit) for a killed
+// invocation, record the crashed invocation and invoke the function again,
+// plus the bookkeeping of the Injector (crash count, live invocations by
+// execution).
 func (in *Injector) Function(fn local.Function) local.Function {
-	return local.FunctionFunc(func(ctx context.Context, payload []byte) ([]byte, error) {
-		ctx, cancel := context.WithCancel(ctx)
-		defer cancel()
-		ks := &killSwitch{cancel: cancel, returned: make(chan struct{})}
-		unregister := in.register(payload, ks)
-		out, err := fn.Invoke(context.WithValue(ctx, killKey{}, ks), payload)
+	return local.Killable(local.FunctionFunc(func(ctx context.Context, payload []byte) ([]byte, error) {
+		unregister := in.register(payload, ctx)
+		out, err := fn.Invoke(ctx, payload)
 		unregister()
-		close(ks.returned)
-		if ks.dead.Load() {
+		if Killed(ctx) {
 			in.mu.Lock()
 			in.crashes++
 			in.mu.Unlock()
-			return nil, fmt.Errorf("%w: %w", local.ErrRuntimeExit, ErrKilled)
 		}
 		return out, err
-	})
+	}))
 }

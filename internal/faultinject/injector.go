@@ -77,9 +77,9 @@ type Injector struct {
 	crashes  int
 	problems []error
 	traffic  []Exchange
-	requests int                                // requests seen by Transport
-	expire   map[string]context.CancelCauseFunc // by Transport request id
-	live     map[string]map[*killSwitch]bool    // by execution ARN
+	requests int                                 // requests seen by Transport
+	expire   map[string]context.CancelCauseFunc  // by Transport request id
+	live     map[string]map[context.Context]bool // live invocations by execution ARN
 }
 
 // New returns an Injector applying rules (the first matching rule wins).

@@ -88,9 +88,9 @@ func (in *Injector) timeOut(r *http.Request) bool {
 	return ok
 }
 
-// register notes a live invocation's kill switch under its execution, so
-// that HTTP can kill it (payload is the invocation event).
-func (in *Injector) register(payload []byte, ks *killSwitch) (unregister func()) {
+// register notes a live invocation (its context, which Kill takes) under
+// its execution, so that HTTP can kill it (payload is the invocation event).
+func (in *Injector) register(payload []byte, inv context.Context) (unregister func()) {
 	var ev struct{ DurableExecutionArn string }
 	if json.Unmarshal(payload, &ev) != nil || ev.DurableExecutionArn == "" {
 		return func() {}
@@ -98,16 +98,16 @@ func (in *Injector) register(payload []byte, ks *killSwitch) (unregister func())
 	arn := ev.DurableExecutionArn
 	in.mu.Lock()
 	if in.live == nil {
-		in.live = map[string]map[*killSwitch]bool{}
+		in.live = map[string]map[context.Context]bool{}
 	}
 	if in.live[arn] == nil {
-		in.live[arn] = map[*killSwitch]bool{}
+		in.live[arn] = map[context.Context]bool{}
 	}
-	in.live[arn][ks] = true
+	in.live[arn][inv] = true
 	in.mu.Unlock()
 	return func() {
 		in.mu.Lock()
-		delete(in.live[arn], ks)
+		delete(in.live[arn], inv)
 		in.mu.Unlock()
 	}
 }
@@ -117,15 +117,15 @@ func (in *Injector) register(payload []byte, ks *killSwitch) (unregister func())
 func (in *Injector) killExecution(r *http.Request) bool {
 	arn := requestARN(r)
 	in.mu.Lock()
-	var kss []*killSwitch
-	for ks := range in.live[arn] {
-		kss = append(kss, ks)
+	var invs []context.Context
+	for inv := range in.live[arn] {
+		invs = append(invs, inv)
 	}
 	in.mu.Unlock()
-	for _, ks := range kss {
-		ks.kill()
+	for _, inv := range invs {
+		Kill(inv)
 	}
-	return len(kss) > 0
+	return len(invs) > 0
 }
 
 // requestARN returns the execution ARN in the path of a durable execution

@@ -45,15 +45,19 @@ type command struct {
 func commands() []command {
 	return []command{{
 		name:    "serve",
-		args:    "[-addr 127.0.0.1:9014] [-db path] [-skip-time]",
-		summary: "run the local durable execution service with the example workflows",
+		args:    "[-addr 127.0.0.1:9014] [-db path] [-skip-time] [-fn NAME=PATH]... [-example=false]",
+		summary: "run the local durable execution service with the example workflows and your function executables",
 		run:     (*App).serve,
 		flags:   flagsOf(serveFlags),
 		details: `
 Registers the example workflows (see 'durable list') as Lambda functions and
 serves the Lambda API on a loopback address until interrupted. With -db the
 executions survive a restart: stop the server mid-workflow, start it again on
-the same file, and the workflow resumes.`,
+the same file, and the workflow resumes.
+
+-fn NAME=PATH registers your own function: PATH is its Lambda executable (the
+main that calls durable.Start, built with go build), run behind the Lambda
+Runtime API with Lambda's environment and its SDK pointed at this server.`,
 	}, {
 		name:    "start",
 		args:    "<function> [-name name] [-input JSON] [-wait]",
@@ -63,7 +67,7 @@ the same file, and the workflow resumes.`,
 	}, {
 		name:    "list",
 		args:    "[function] [-status S]",
-		summary: "list executions (of every example function by default)",
+		summary: "list executions (of the example functions the server runs by default)",
 		run:     (*App).list,
 		flags:   flagsOf(listFlags),
 	}, {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"slices"
@@ -31,7 +32,8 @@ func listFlags(a *App) (*flag.FlagSet, *listOpts) {
 }
 
 // list prints the executions of one function, or of every example function
-// `durable serve` registers, newest first.
+// `durable serve` registers, newest first. Without a function name, an
+// example the server does not run (serve -example=false) is skipped.
 func (a *App) list(ctx context.Context, args []string) error {
 	fs, o := listFlags(a)
 	pos, err := parse(fs, args)
@@ -52,25 +54,33 @@ func (a *App) list(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	functions := pos
-	if len(functions) == 0 {
-		for _, w := range examples() {
-			functions = append(functions, w.name)
-		}
+	functions, named := pos, len(pos) > 0
+	if !named {
+		functions = functionNames(true, nil)
 	}
 	var all []types.Execution
+	known := 0 // functions the server runs
 	for _, fn := range functions {
 		execs, err := o.listFunction(ctx, client, fn, statuses)
+		var unknown *types.ResourceNotFoundException
+		if !named && errors.As(err, &unknown) {
+			continue
+		}
 		if err != nil {
 			return err
 		}
+		known++
 		all = append(all, execs...)
 	}
 	slices.SortStableFunc(all, func(x, y types.Execution) int {
 		return aws.ToTime(y.StartTimestamp).Compare(aws.ToTime(x.StartTimestamp))
 	})
 	if len(all) == 0 {
-		fmt.Fprintln(a.Stderr, "no executions")
+		if known > 0 {
+			fmt.Fprintln(a.Stderr, "no executions")
+		} else {
+			fmt.Fprintln(a.Stderr, "no executions: the server runs no example workflow (durable list FUNCTION lists a function's)")
+		}
 		return nil
 	}
 	tw := tabwriter.NewWriter(a.Stdout, 0, 4, 2, ' ', 0)

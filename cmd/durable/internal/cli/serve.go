@@ -16,6 +16,7 @@ import (
 	"github.com/lambda-durable/durable/cmd/durable/boltstore"
 	"github.com/lambda-durable/durable/local"
 	"github.com/lambda-durable/durable/local/httpapi"
+	"github.com/lambda-durable/durable/local/runtimeapi"
 )
 
 type serveOpts struct {
@@ -27,6 +28,8 @@ type serveOpts struct {
 	anyIface   bool
 	verbose    bool
 	shutdownT  time.Duration
+	functions  functionFlag
+	examples   bool
 }
 
 func serveFlags(*App) (*flag.FlagSet, *serveOpts) {
@@ -39,6 +42,8 @@ func serveFlags(*App) (*flag.FlagSet, *serveOpts) {
 	fs.BoolVar(&o.anyIface, "public", false, "allow a listen address outside the loopback interface")
 	fs.StringVar(&o.allowHosts, "allow-host", "", "comma-separated host names that requests may name besides localhost, 127.0.0.0/8 and [::1] (the -addr host is allowed)")
 	fs.BoolVar(&o.verbose, "v", false, "log the workflows' own logs")
+	fs.Var(&o.functions, "fn", "run the function executable PATH as NAME behind a Lambda Runtime API (NAME=PATH, repeatable)")
+	fs.BoolVar(&o.examples, "example", true, "register the example workflows")
 	fs.DurationVar(&o.shutdownT, "shutdown-timeout", 5*time.Second, "how long to wait for requests in flight when stopping")
 	return fs, o
 }
@@ -69,6 +74,9 @@ func (a *App) serve(ctx context.Context, args []string) error {
 		hosts:     splitList(o.allowHosts),
 		logger:    slog.New(slog.NewTextHandler(a.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
 		workflows: slog.New(slog.NewTextHandler(logs, nil)),
+		output:    logs,
+		functions: o.functions,
+		noExample: !o.examples,
 	})
 	if err != nil {
 		return err
@@ -82,10 +90,18 @@ func (a *App) serve(ctx context.Context, args []string) error {
 		clock = "virtual, skipping ahead when idle"
 	}
 	fmt.Fprintf(a.Stdout, "durable: serving on %s\n  store: %s\n  clock: %s\n  functions:", srv.url(), store, clock)
-	for _, ex := range examples() {
-		fmt.Fprintf(a.Stdout, " %s", ex.name)
+	names := functionNames(o.examples, o.functions)
+	for _, name := range names {
+		fmt.Fprintf(a.Stdout, " %s", name)
 	}
-	fmt.Fprintf(a.Stdout, "\n  try:   durable start %s -endpoint %s -input '%s'\n", examples()[0].name, srv.url(), examples()[0].input)
+	switch {
+	case o.examples:
+		fmt.Fprintf(a.Stdout, "\n  try:   durable start %s -endpoint %s -input '%s'\n", examples()[0].name, srv.url(), examples()[0].input)
+	case len(names) > 0:
+		fmt.Fprintf(a.Stdout, "\n  try:   durable start %s -endpoint %s -input '{}'\n", names[0], srv.url())
+	default:
+		fmt.Fprintf(a.Stdout, " none (add one with -fn NAME=PATH)\n")
+	}
 	fmt.Fprintf(a.Stdout, "  console: %s/ (open it in a browser)\n", srv.url())
 	if a.ready != nil {
 		a.ready(srv)
@@ -109,6 +125,9 @@ type serverConfig struct {
 	clock     local.Clock      // overrides skipTime when set (tests)
 	logger    *slog.Logger     // the service's and the HTTP front's diagnostics
 	workflows *slog.Logger     // the workflows' logs
+	output    io.Writer        // the output of the function executables
+	functions []functionSpec
+	noExample bool
 }
 
 // server is a running local service with its HTTP front and store.
@@ -117,6 +136,8 @@ type server struct {
 	http   *httpapi.Server
 	store  *boltstore.Store
 	client *lambda.Client
+	// executables are the user's functions (-fn), each run in its own process.
+	executables []*runtimeapi.Function
 }
 
 func (s *server) url() string { return s.http.URL() }
@@ -171,7 +192,16 @@ func startServer(cfg serverConfig) (_ *server, err error) {
 		return nil, err
 	}
 	s.client = httpapi.LambdaClient(s.url())
+	if cfg.output == nil {
+		cfg.output = io.Discard
+	}
+	if err := s.registerExecutables(cfg.functions, cfg.output); err != nil {
+		return nil, err
+	}
 	for _, ex := range examples() {
+		if cfg.noExample {
+			break
+		}
 		h := ex.handler(durable.WithLambdaClient(s.client), durable.WithLogger(cfg.workflows))
 		if err := s.svc.RegisterFunction(ex.name, h, local.WithoutContextClient()); err != nil {
 			return nil, fmt.Errorf("registering %s: %w", ex.name, err)
@@ -188,6 +218,9 @@ func (s *server) close(ctx context.Context) error {
 		if err := s.http.Shutdown(ctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
 			errs = append(errs, err)
 		}
+	}
+	for _, fn := range s.executables {
+		errs = append(errs, fn.Close())
 	}
 	if s.svc != nil {
 		errs = append(errs, s.svc.Close())
