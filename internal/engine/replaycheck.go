@@ -116,6 +116,9 @@ func workflowSource() string {
 // spells it) belongs to the SDK's root package or one of its internal
 // packages.
 func inSDK(fn string) bool {
+	if i := strings.IndexByte(fn, '['); i >= 0 {
+		fn = fn[:i] // type arguments may hold other import paths
+	}
 	slash := strings.LastIndexByte(fn, '/')
 	dot := strings.IndexByte(fn[slash+1:], '.')
 	if dot < 0 {
