@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 
@@ -52,8 +53,9 @@ const replayARN = "arn:aws:lambda:us-east-1:000000000000:function:replay:$LATEST
 //     was recorded, what the code asked for and the workflow line that
 //     asked for it (Source);
 //   - reaching an operation history does not hold is fine if the execution
-//     was still running, and a NonDeterministicExecutionError (with nothing
-//     recorded) if it had ended;
+//     was still running (or timed out, or was stopped, wherever it was),
+//     and a NonDeterministicExecutionError (with nothing recorded) if its
+//     code had ended it (SUCCEEDED or FAILED);
 //   - a replay that ends differently from a finished execution (for
 //     example FAILED on a payload that no longer decodes) is a
 //     *ReplayOutcomeError.
@@ -81,14 +83,17 @@ func Replay(ctx context.Context, fn Function, rec *Recording) error {
 	ictx := engine.WithReplayCheck(checkpoint.ContextWithClient(ctx, client), check)
 	out, ierr := fn.Invoke(ictx, payload)
 
-	ended := rec.Status.Terminal()
+	// Only an execution its code ended (SUCCEEDED or FAILED) says what
+	// the code does next; one that timed out or was stopped may have been
+	// anywhere, like a running one.
+	ended := rec.Status == local.ExecutionSucceeded || rec.Status == local.ExecutionFailed
 	if stop, frontier := check.Result(); stop != nil {
 		if !frontier || ended {
 			return stop
 		}
 		return nil // the live execution goes on from here
 	}
-	if w := client.refused; w != nil {
+	if w := client.firstRefused(); w != nil {
 		if !ended {
 			return nil
 		}
@@ -173,6 +178,7 @@ var errReplayWrite = &checkpoint.Error{Operation: "CheckpointDurableExecution", 
 // replayClient is the checkpoint client of a replay: it answers polls with
 // no change and refuses every write, remembering the first one.
 type replayClient struct {
+	mu      sync.Mutex
 	refused *checkpoint.OperationUpdate
 }
 
@@ -181,11 +187,19 @@ func (c *replayClient) Checkpoint(_ context.Context, in *checkpoint.CheckpointIn
 	if len(in.Updates) == 0 {
 		return &checkpoint.CheckpointOutput{CheckpointToken: in.CheckpointToken, NewExecutionState: &checkpoint.ExecutionState{}}, nil
 	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	if c.refused == nil {
 		u := in.Updates[0]
 		c.refused = &u
 	}
 	return nil, errReplayWrite
+}
+
+func (c *replayClient) firstRefused() *checkpoint.OperationUpdate {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.refused
 }
 
 // GetExecutionState implements checkpoint.Client; a replay hands every

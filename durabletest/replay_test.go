@@ -349,3 +349,31 @@ func TestReadRecordingRejectsTruncatedHistories(t *testing.T) {
 		t.Fatal("a history without ExecutionStarted was accepted")
 	}
 }
+
+// A stopped execution may have been stopped anywhere: reaching the end of
+// its history is not a mismatch, a different operation is.
+func TestReplayOfAStoppedExecution(t *testing.T) {
+	ctx := context.Background()
+	r := durabletest.New(durable.NewHandler(orderV1, quiet))
+	defer r.Close()
+	if err := r.Start(ctx, "pen"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.RunInvocation(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Stop(ctx, checkpoint.ErrorObject{ErrorMessage: "enough"}); err != nil {
+		t.Fatal(err)
+	}
+	rec, err := r.Recording()
+	if err != nil || rec.Status != local.ExecutionStopped {
+		t.Fatalf("recording: %+v, %v; want a STOPPED execution", rec, err)
+	}
+	if err := durabletest.Replay(ctx, durable.NewHandler(appended, quiet), rec); err != nil {
+		t.Errorf("a compatible change: %v", err)
+	}
+	var nd *durable.NonDeterministicExecutionError
+	if err := durabletest.Replay(ctx, durable.NewHandler(reordered, quiet), rec); !errors.As(err, &nd) || nd.OperationID != "1" {
+		t.Errorf("reordered: %v, want a NonDeterministicExecutionError at operation 1", err)
+	}
+}
