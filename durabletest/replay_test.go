@@ -377,3 +377,39 @@ func TestReplayOfAStoppedExecution(t *testing.T) {
 		t.Errorf("reordered: %v, want a NonDeterministicExecutionError at operation 1", err)
 	}
 }
+
+// Virtual contexts and flat batches record nothing of their own: a replay
+// goes through them without stopping.
+func TestReplayThroughVirtualContexts(t *testing.T) {
+	ctx := context.Background()
+	flat := func(ctx durable.Context, item string) (int, error) {
+		sum, err := durable.RunInChildContext(ctx, "virtual", func(child durable.Context) (int, error) {
+			return durable.Step(child, "one", func(durable.StepContext) (int, error) { return 1, nil })
+		}, durable.WithVirtualContext())
+		if err != nil {
+			return 0, err
+		}
+		res, err := durable.Map(ctx, "items", []int{2, 3}, func(c durable.Context, _ int, n int) (int, error) {
+			return durable.Step(c, "double", func(durable.StepContext) (int, error) { return 2 * n, nil })
+		}, durable.WithFlatNesting())
+		if err != nil {
+			return 0, err
+		}
+		for _, it := range res.Items {
+			sum += it.Result
+		}
+		return sum, nil
+	}
+	r := durabletest.New(durable.NewHandler(flat, quiet))
+	defer r.Close()
+	if res, err := r.Run(ctx, "x"); err != nil || res.Status != local.ExecutionSucceeded || res.Result != "11" {
+		t.Fatalf("run: %+v, %v", res, err)
+	}
+	rec, err := r.Recording()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := durabletest.Replay(ctx, durable.NewHandler(flat, quiet), rec); err != nil {
+		t.Fatal(err)
+	}
+}
