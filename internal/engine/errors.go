@@ -98,14 +98,27 @@ func (s OperationSignature) String() string {
 // ends FAILED.
 type NonDeterministicExecutionError struct {
 	OperationID string
-	// Recorded is what history holds; Requested is what the code asked for.
+	// Recorded is what history holds (zero when history holds nothing at
+	// this position: a replay went past the end of a finished execution);
+	// Requested is what the code asked for.
 	Recorded, Requested OperationSignature
+	// Source is the workflow's file:line that asked for the operation (the
+	// first caller outside the SDK), when known.
+	Source string
 }
 
 // Error implements error.
 func (e *NonDeterministicExecutionError) Error() string {
-	return fmt.Sprintf("durable: non-deterministic execution at operation %s: history recorded %s, code requested %s",
-		e.OperationID, e.Recorded, e.Requested)
+	recorded := "nothing"
+	if e.Recorded != (OperationSignature{}) {
+		recorded = e.Recorded.String()
+	}
+	msg := fmt.Sprintf("durable: non-deterministic execution at operation %s: history recorded %s, code requested %s",
+		e.OperationID, recorded, e.Requested)
+	if e.Source != "" {
+		msg += " at " + e.Source
+	}
+	return msg
 }
 
 // ErrorType names the error in the ErrorObject.

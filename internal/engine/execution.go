@@ -35,6 +35,7 @@ type Execution struct {
 	cp        *checkpoint.Checkpointer
 	root      *Context
 	baseLog   *slog.Logger
+	check     *ReplayCheck // set when a replayer checks this invocation (replaycheck.go)
 
 	// replayLeft counts the recorded operations not yet visited by the
 	// code; once it reaches zero nothing is replaying any more.
@@ -68,6 +69,7 @@ func newExecution(ctx context.Context, en *Engine, ev *checkpoint.InvocationEven
 		idle:      make(chan struct{}, 1),
 		dead:      make(chan struct{}),
 		aborted:   make(chan struct{}),
+		check:     replayCheckFrom(ctx),
 	}
 	for i := range ops {
 		op := &ops[i]

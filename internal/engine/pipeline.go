@@ -110,10 +110,11 @@ func (c *Context) run(r *run) error {
 	r.op.ID = c.NextID()
 	r.op.ParentID = c.recordID()
 	r.op.ExecutionARN = e.arn
-	if rec := e.Operation(r.op.ID); rec != nil {
+	rec := e.Operation(r.op.ID)
+	if rec != nil {
 		e.visit(r.op.ID)
 		if rec.Type != r.op.Type || rec.SubType != r.op.SubType || rec.Name != r.op.Name {
-			e.abort(&NonDeterministicExecutionError{
+			e.nondeterministic(&NonDeterministicExecutionError{
 				OperationID: r.op.ID,
 				Recorded:    OperationSignature{Type: rec.Type, SubType: rec.SubType, Name: rec.Name},
 				Requested:   OperationSignature{Type: r.op.Type, SubType: r.op.SubType, Name: r.op.Name},
@@ -130,6 +131,9 @@ func (c *Context) run(r *run) error {
 		if rr, ok := r.kind.(rerunner); ok && r.op.Replaying {
 			r.rerun = rr.rerun(rec)
 		}
+	}
+	if e.check != nil && !r.virtual { // a replayer's determinism check (replaycheck.go)
+		e.checkFrontier(&OperationSignature{Type: r.op.Type, SubType: r.op.SubType, Name: r.op.Name}, r.op.ID, rec)
 	}
 	if !r.op.Replaying && !r.virtual {
 		c.replaying.Store(false)

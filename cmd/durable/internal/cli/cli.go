@@ -77,6 +77,18 @@ Runtime API with Lambda's environment and its SDK pointed at this server.`,
 		run:     (*App).show,
 		flags:   flagsOf(showFlags),
 	}, {
+		name:    "export",
+		args:    "<execution-arn> > recording.json",
+		summary: "print an execution's operations as a recording to replay in tests",
+		run:     (*App).export,
+		flags:   flagsOf(exportFlags),
+		details: `
+Writes the execution's status, outcome and operations (with their payloads,
+rebuilt from its history) as JSON. durabletest.ReplayFile replays the file
+against the current code without calling any service: keep such files next
+to a workflow's tests to learn before deploying whether a change breaks
+executions in flight (docs/versioning.md).`,
+	}, {
 		name:    "callback",
 		args:    "succeed|fail|heartbeat <callback-id> [payload]",
 		summary: "answer a callback",

@@ -1,0 +1,43 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+
+	"github.com/lambda-durable/durable/durabletest"
+)
+
+type exportOpts struct {
+	*clientFlags
+}
+
+func exportFlags(a *App) (*flag.FlagSet, *exportOpts) {
+	fs := flag.NewFlagSet("export", flag.ContinueOnError)
+	return fs, &exportOpts{clientFlags: a.addClientFlags(fs)}
+}
+
+// export prints an execution as a durabletest.Recording (its status,
+// outcome and operations with their payloads, rebuilt from the history read
+// with its data), the file durabletest.ReplayFile replays.
+func (a *App) export(ctx context.Context, args []string) error {
+	fs, o := exportFlags(a)
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := wantArgs(pos, 1, 1, "execution ARN"); err != nil {
+		return err
+	}
+	client, err := o.client()
+	if err != nil {
+		return err
+	}
+	rec, err := durabletest.FetchRecording(ctx, client, pos[0])
+	if err != nil {
+		return o.apiError("export", err)
+	}
+	enc := json.NewEncoder(a.Stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(rec)
+}
