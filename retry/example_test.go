@@ -48,3 +48,23 @@ func ExampleFixed() {
 	fmt.Println(s(1, nil), s(3, nil))
 	// Output: {true 30s} {false 0s}
 }
+
+var errThrottled = errors.New("throttled")
+
+// A retry condition is one line on any preset: here three attempts ten
+// seconds apart, for throttling errors only.
+func ExampleStrategy_If() {
+	s := retry.Fixed(3, 10*time.Second).If(func(err error) bool { return errors.Is(err, errThrottled) })
+	fmt.Println(s(1, errThrottled), s(1, errPermanent), s(3, errThrottled))
+	// Output: {true 10s} {false 0s} {false 0s}
+}
+
+func ExampleExponential() {
+	s := retry.Exponential(5, 2*time.Second, time.Minute).If(func(err error) bool { return !errors.Is(err, errPermanent) })
+	d := s(1, errThrottled)
+	fmt.Println(d.Retry, d.Delay >= retry.MinDelay && d.Delay <= 2*time.Second)
+	fmt.Println(s(1, errPermanent).Retry, s(5, errThrottled).Retry)
+	// Output:
+	// true true
+	// false false
+}

@@ -4,9 +4,10 @@
 // A Strategy is called after each failed attempt with the 1-based number of
 // that attempt and its error. The delays it returns are whole seconds between
 // MinDelay and MaxDelayLimit, the range the durable execution service accepts
-// for a retry (Clamp applies this to any duration). Build a Strategy from a
-// Config with New, or use the presets Default, None, Fixed and
-// DefaultWaitForCondition.
+// for a retry (Clamp applies this to any duration). Use the presets Default,
+// None, Fixed, Exponential and DefaultWaitForCondition, restrict any of them
+// to some errors with Strategy.If, or describe every parameter in a Config
+// and build it with New.
 package retry
 
 import (

@@ -218,3 +218,50 @@ func TestClamp(t *testing.T) {
 		t.Fatalf("DelaySeconds(2.5s) = %d, want 3", got)
 	}
 }
+
+func TestIfStopsOnUnretryableErrors(t *testing.T) {
+	retryable := func(err error) bool { return !errors.Is(err, errBoom) }
+	other := errors.New("other")
+	for name, s := range map[string]retry.Strategy{
+		"fixed":       retry.Fixed(4, 3*time.Second).If(retryable),
+		"exponential": retry.Exponential(4, 3*time.Second, time.Minute).If(retryable),
+		"default":     retry.Default().If(retryable), // 6 attempts
+	} {
+		last := 4
+		if name == "default" {
+			last = 6
+		}
+		if d := s(1, errBoom); d.Retry {
+			t.Errorf("%s: %+v for an unretryable error, want no retry", name, d)
+		}
+		if d := s(1, other); !d.Retry || d.Delay < retry.MinDelay {
+			t.Errorf("%s: %+v for a retryable error, want a retry", name, d)
+		}
+		if d := s(last, other); d.Retry {
+			t.Errorf("%s: %+v after the last attempt, want no retry", name, d)
+		}
+	}
+	if s := retry.Fixed(2, time.Second).If(nil); !s(1, errBoom).Retry {
+		t.Fatal("If(nil) changed the strategy")
+	}
+}
+
+func TestExponentialDoublesAndClampsArguments(t *testing.T) {
+	s := retry.Exponential(6, 2*time.Second, 10*time.Second)
+	// Full jitter: every delay lies in [MinDelay, un-jittered delay].
+	for attempt, ceiling := range map[int]time.Duration{1: 2, 2: 4, 3: 8, 4: 10, 5: 10} {
+		d := s(attempt, errBoom)
+		if !d.Retry || d.Delay < retry.MinDelay || d.Delay > ceiling*time.Second {
+			t.Errorf("attempt %d: %+v, want a retry within [1s, %v]", attempt, d, ceiling*time.Second)
+		}
+	}
+	if d := s(6, errBoom); d.Retry {
+		t.Errorf("attempt 6 of 6: %+v, want no retry", d)
+	}
+	if d := retry.Exponential(0, -time.Second, -time.Minute)(1, errBoom); d.Retry {
+		t.Errorf("maxAttempts 0: %+v, want no retry", d)
+	}
+	if d := retry.Exponential(3, time.Minute, time.Second)(1, errBoom); !d.Retry || d.Delay > time.Minute {
+		t.Errorf("maxDelay below initial: %+v, want a retry within a minute", d)
+	}
+}
