@@ -165,7 +165,7 @@ func TestCancelRaceAfterRaceDecision(t *testing.T) {
 			}
 			l.check(t)
 			wantStatus(t, res, local.ExecutionSucceeded)
-			if want := `"winner 1, callback \"late yes\" \u003cnil\u003e"`; res.Result != want {
+			if want := `"winner 1, callback \"late yes\" <nil>"`; res.Result != want {
 				t.Errorf("result = %s, want %s", res.Result, want)
 			}
 			if st := callbackStatus(r); st != checkpoint.StatusSucceeded {

@@ -20,10 +20,26 @@ type Context struct {
 	ExecutionARN string
 }
 
-// Serdes turns values into the strings the service stores, and back.
-type Serdes interface {
+// Serializer encodes values into the strings the service stores. Options
+// that only ever encode (an invoke's payload) take one.
+type Serializer interface {
 	// Serialize encodes v.
 	Serialize(sc Context, v any) (string, error)
+}
+
+// Deserializer decodes the strings the service stores. Options that only
+// ever decode (a callback's or an invoke's result) take one, so a type with
+// just a Deserialize method will do there.
+type Deserializer interface {
 	// Deserialize decodes data into into, which must be a non-nil pointer.
+	// Empty data (a callback completed without a result) decodes to the
+	// zero value in the SDK's serdes.
 	Deserialize(sc Context, data string, into any) error
+}
+
+// Serdes turns values into the strings the service stores, and back: what
+// results that are both written and read back on replay need.
+type Serdes interface {
+	Serializer
+	Deserializer
 }

@@ -4,12 +4,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
-	"unsafe"
+
+	"github.com/lambda-durable/durable/internal/jsonenc"
 )
 
-// JSON is the default Serdes: it encodes with encoding/json. A nil value
-// serializes to "null"; deserializing "" or "null" leaves the destination at
-// its zero value.
+// JSON is the default Serdes: it encodes with encoding/json, except that
+// <, >, &, U+2028 and U+2029 are written as themselves instead of being
+// escaped, as AWS's JavaScript and Python SDKs write them, so a payload has
+// the same bytes whichever SDK wrote it. A nil value serializes to "null";
+// deserializing "" or "null" leaves the destination at its zero value.
 type JSON struct{}
 
 // Serialize encodes v as JSON.
@@ -17,12 +20,11 @@ func (JSON) Serialize(sc Context, v any) (string, error) {
 	if v == nil {
 		return "null", nil
 	}
-	b, err := json.Marshal(v)
+	s, err := jsonenc.String(v)
 	if err != nil {
 		return "", serErr(sc, err)
 	}
-	// b is ours alone and never written again: share it instead of copying.
-	return unsafe.String(unsafe.SliceData(b), len(b)), nil
+	return s, nil
 }
 
 // Deserialize decodes JSON data into into.

@@ -5,7 +5,9 @@ import "fmt"
 // Raw passes text through unchanged: strings and byte slices serialize to
 // themselves and deserialize into *string, *[]byte or *any (as a string).
 // It is the default for callback results, which the service stores as the
-// bytes the callback sender supplied. A nil value serializes to "".
+// bytes the callback sender supplied. A nil value serializes to "", and ""
+// deserializes to the destination's zero value ("" for a string, nil for a
+// []byte or an any), as JSON does.
 type Raw struct{}
 
 // Serialize returns v's text.
@@ -41,12 +43,18 @@ func (Raw) Deserialize(sc Context, data string, into any) error {
 		}
 	case *[]byte:
 		if p != nil {
-			*p = []byte(data)
+			*p = nil
+			if data != "" {
+				*p = []byte(data)
+			}
 			return nil
 		}
 	case *any:
 		if p != nil {
-			*p = data
+			*p = nil
+			if data != "" {
+				*p = data
+			}
 			return nil
 		}
 	default:

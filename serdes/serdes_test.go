@@ -242,3 +242,27 @@ func BenchmarkJSONDeserialize(b *testing.B) {
 		}
 	}
 }
+
+func TestJSONWritesHTMLAndLineSeparatorsLiterally(t *testing.T) {
+	in := map[string]string{"note": "a<b>&c\u2028d"}
+	got, err := serdes.JSON{}.Serialize(serdes.Context{}, in)
+	if want := "{\"note\":\"a<b>&c\u2028d\"}"; err != nil || got != want {
+		t.Fatalf("Serialize = %q, %v; want %q", got, err, want)
+	}
+	var back map[string]string
+	if err := (serdes.JSON{}).Deserialize(serdes.Context{}, got, &back); err != nil || back["note"] != in["note"] {
+		t.Fatalf("round trip = %q, %v", back, err)
+	}
+}
+
+func TestRawEmptyIsZeroValue(t *testing.T) {
+	s, b, a := "x", []byte("x"), any("x")
+	for _, p := range []any{&s, &b, &a} {
+		if err := (serdes.Raw{}).Deserialize(serdes.Context{}, "", p); err != nil {
+			t.Fatalf("Deserialize(\"\") into %T: %v", p, err)
+		}
+	}
+	if s != "" || b != nil || a != nil {
+		t.Fatalf("Deserialize(\"\") = %q, %#v, %#v; want zero values", s, b, a)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/lambda-durable/durable/checkpoint"
+	"github.com/lambda-durable/durable/internal/jsonenc"
 	"github.com/lambda-durable/durable/serdes"
 )
 
@@ -77,11 +78,11 @@ func (c batchCodec[O]) Serialize(sc serdes.Context, v any) (string, error) {
 		}
 		w.Items[i] = iw
 	}
-	out, err := json.Marshal(w)
+	out, err := jsonenc.String(w)
 	if err != nil {
 		return "", &serdes.Error{Op: serdes.OpSerialize, OperationID: sc.OperationID, Err: err}
 	}
-	return string(out), nil
+	return out, nil
 }
 
 // Deserialize decodes into a *BatchResult[O].
@@ -163,8 +164,8 @@ func summarize[O any](b *BatchResult[O]) string {
 		letters[i] = statusLetters[it.Status]
 	}
 	s.Items = string(letters)
-	out, _ := json.Marshal(s) // plain strings and ints: cannot fail
-	return string(out)
+	out, _ := jsonenc.String(s) // plain strings and ints: cannot fail
+	return out
 }
 
 func parseSummary(payload string) (*batchSummary, error) {

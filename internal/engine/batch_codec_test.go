@@ -44,7 +44,7 @@ func TestBatchCodecRoundTrip(t *testing.T) {
 			if !errors.As(got.Items[1].Err, &ce) || ce.OperationID != "1-2" || ce.Object.ErrorType != "Boom" {
 				t.Errorf("item error = %#v", got.Items[1].Err)
 			}
-			if name == "custom" && !strings.Contains(payload, `"payload":"\u003cA\u003e"`) {
+			if name == "custom" && !strings.Contains(payload, `"payload":"<A>"`) {
 				t.Errorf("custom item serdes not used: %s", payload)
 			}
 		})
