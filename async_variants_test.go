@@ -12,6 +12,7 @@ import (
 	"github.com/lambda-durable/durable/checkpoint"
 	"github.com/lambda-durable/durable/durabletest"
 	"github.com/lambda-durable/durable/local"
+	"github.com/lambda-durable/durable/retry"
 )
 
 // outcomes collects what the workflow saw, invocation after invocation.
@@ -115,7 +116,7 @@ func TestWaitForConditionAsyncWithAll(t *testing.T) {
 	r := newRunner(t, durable.NewHandler(func(ctx durable.Context, _ any) (string, error) {
 		poll := func(name string, target, every int) *durable.Future[int] {
 			return durable.WaitForConditionAsync(ctx, name, increment,
-				durable.WaitUntil(func(n int) bool { return n >= target }).FixedDelay(time.Duration(every)*time.Second))
+				durable.WithWaitStrategy(durable.WaitUntil(func(n int) bool { return n >= target }, retry.Fixed(60, time.Duration(every)*time.Second))))
 		}
 		a, b := poll("a", 3, 2), poll("b", 2, 5)
 		vs, err := durable.All(ctx, "both", a, b)
@@ -143,7 +144,7 @@ func TestWaitForConditionAsyncErrors(t *testing.T) {
 		seen.add("invalid: %v %v %q", errors.As(err, &ve), bad.Cancel(), bad.OperationID())
 
 		fails := durable.WaitForConditionAsync(ctx, "exhausted", increment,
-			durable.WaitUntil(func(int) bool { return false }).MaxAttempts(2).FixedDelay(time.Second))
+			durable.WithWaitStrategy(durable.WaitUntil(func(int) bool { return false }, retry.Fixed(2, time.Second))))
 		racer := durable.WaitAsync(ctx, "long", time.Hour)
 		winner, _, err := durable.Race(ctx, "first", fails.Untyped(), racer.Untyped())
 		var se *durable.StepError

@@ -53,54 +53,55 @@ const (
 )
 
 // MapOption configures Map and MapBatches.
-type MapOption interface{ applyMap(*mapConfig) }
+type MapOption interface{ applyMap(*engine.BatchOptions) }
 
 // ParallelOption configures Parallel.
 type ParallelOption interface{ applyParallel(*engine.BatchOptions) }
 
-// mapConfig is what MapOptions fill: the batch options and the typed item
-// namer, checked against the item type by Map.
-type mapConfig struct {
-	ops   engine.BatchOptions
-	namer any
-}
+// BatchOption is the result of the options of both Map and Parallel: a
+// MapOption and a ParallelOption.
+type BatchOption struct{ set func(*engine.BatchOptions) }
 
-// BatchOption is an option of both Map and Parallel.
-type BatchOption func(*engine.BatchOptions)
-
-func (f BatchOption) applyMap(c *mapConfig)                { f(&c.ops) }
-func (f BatchOption) applyParallel(o *engine.BatchOptions) { f(o) }
+func (o BatchOption) applyMap(b *engine.BatchOptions)      { o.set(b) }
+func (o BatchOption) applyParallel(b *engine.BatchOptions) { o.set(b) }
 
 // WithSerdes on Map or Parallel encodes the whole BatchResult[O] stored as
 // the operation's result (default: a JSON form whose item results use the
 // item serdes). It receives and decodes into a BatchResult[O] value.
-func (o SerdesOption) applyMap(c *mapConfig)                { c.ops.Serdes = o.s }
+func (o SerdesOption) applyMap(b *engine.BatchOptions)      { b.Serdes = o.s }
 func (o SerdesOption) applyParallel(b *engine.BatchOptions) { b.Serdes = o.s }
+
+// batchOptions applies opts with applyOne.
+func batchOptions[O any](opts []O, applyOne func(O, *engine.BatchOptions)) engine.BatchOptions {
+	var b engine.BatchOptions
+	apply(opts, func(o O) { applyOne(o, &b) })
+	return b
+}
 
 // WithMaxConcurrency runs at most n items at once (default: all). n must be
 // at least 1: 0 or less is a *ValidationError and nothing is recorded.
 func WithMaxConcurrency(n int) BatchOption {
-	return func(o *engine.BatchOptions) { o.MaxConcurrency = &n }
+	return BatchOption{func(o *engine.BatchOptions) { o.MaxConcurrency = &n }}
 }
 
 // WithMinSuccessful completes the batch (MIN_SUCCESSFUL_REACHED) as soon as
 // n items succeeded (n >= 1); the items still running are abandoned.
 func WithMinSuccessful(n int) BatchOption {
-	return func(o *engine.BatchOptions) { o.Completion.MinSuccessful = &n }
+	return BatchOption{func(o *engine.BatchOptions) { o.Completion.MinSuccessful = &n }}
 }
 
 // WithToleratedFailureCount completes the batch
 // (FAILURE_TOLERANCE_EXCEEDED) as soon as more than n items failed (n >= 0;
 // 0 means fail fast).
 func WithToleratedFailureCount(n int) BatchOption {
-	return func(o *engine.BatchOptions) { o.Completion.ToleratedFailureCount = &n }
+	return BatchOption{func(o *engine.BatchOptions) { o.Completion.ToleratedFailureCount = &n }}
 }
 
 // WithToleratedFailurePercentage completes the batch
 // (FAILURE_TOLERANCE_EXCEEDED) as soon as the failed items exceed p percent
 // (0 to 100) of all items. Exactly p percent is tolerated.
 func WithToleratedFailurePercentage(p float64) BatchOption {
-	return func(o *engine.BatchOptions) { o.Completion.ToleratedFailurePercentage = &p }
+	return BatchOption{func(o *engine.BatchOptions) { o.Completion.ToleratedFailurePercentage = &p }}
 }
 
 // WithCompletionCheck asks check after each item completes; a non-empty
@@ -108,12 +109,12 @@ func WithToleratedFailurePercentage(p float64) BatchOption {
 // abandoned). When check returns "" the other criteria apply; a batch with
 // a check does not fail fast by default.
 func WithCompletionCheck(check func(BatchProgress) CompletionReason) BatchOption {
-	return func(o *engine.BatchOptions) { o.Completion.Check = check }
+	return BatchOption{func(o *engine.BatchOptions) { o.Completion.Check = check }}
 }
 
 // WithItemSerdes encodes each item's result (default: the handler's serdes).
 func WithItemSerdes(s serdes.Serdes) BatchOption {
-	return func(o *engine.BatchOptions) { o.ItemSerdes = s }
+	return BatchOption{func(o *engine.BatchOptions) { o.ItemSerdes = s }}
 }
 
 // WithFlatNesting runs the items in virtual child contexts that are not
@@ -122,17 +123,21 @@ func WithItemSerdes(s serdes.Serdes) BatchOption {
 // outcome is rebuilt on replay by running it again over its recorded
 // operations. An item's own result is then stored only in the batch result.
 func WithFlatNesting() BatchOption {
-	return func(o *engine.BatchOptions) { o.Flat = true }
+	return BatchOption{func(o *engine.BatchOptions) { o.Flat = true }}
 }
 
-type mapOption func(*mapConfig)
+type mapOption func(*engine.BatchOptions)
 
-func (f mapOption) applyMap(c *mapConfig) { f(c) }
+func (f mapOption) applyMap(b *engine.BatchOptions) { f(b) }
 
-// WithItemNamer names each item's operation: namer receives the item's
-// index and the item (for MapBatches, the Batch). I must be Map's item type
-// (Batch[I] for MapBatches), else Map returns a *ValidationError. Names are
-// 1 to 256 printable ASCII characters; "" leaves an item unnamed.
-func WithItemNamer[I any](namer func(index int, item I) string) MapOption {
-	return mapOption(func(c *mapConfig) { c.namer = namer })
+// WithItemNamer names each item's operation namer(index): for Map the index
+// of the item in items, for MapBatches the index of the batch. A namer that
+// needs the item reads it from the slice it closes over:
+//
+//	durable.WithItemNamer(func(i int) string { return "charge-" + orders[i].ID })
+//
+// so that no namer can disagree with the items' type. Names are 1 to 256
+// printable ASCII characters; "" leaves an item unnamed.
+func WithItemNamer(namer func(index int) string) MapOption {
+	return mapOption(func(b *engine.BatchOptions) { b.ItemName = namer })
 }

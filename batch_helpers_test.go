@@ -11,7 +11,7 @@ import (
 )
 
 // quietLogs keeps the SDK's logs out of the test output.
-func quietLogs() durable.Option { return durable.WithLogHandler(slog.DiscardHandler) }
+func quietLogs() durable.HandlerOption { return durable.WithLogHandler(slog.DiscardHandler) }
 
 // projection is the summary of a batch result the conformance handlers
 // return.

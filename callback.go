@@ -4,11 +4,12 @@ import (
 	"time"
 
 	"github.com/lambda-durable/durable/internal/engine"
+	"github.com/lambda-durable/durable/serdes"
 )
 
 // Callback is a callback created by CreateCallback. ID returns the id an
 // external system answers with (SendDurableExecutionCallbackSuccess,
-// ...Failure, ...Heartbeat); Result blocks, suspending the invocation if
+// ...Failure, ...Heartbeat); Get blocks, suspending the invocation if
 // needed, until the answer arrives; Cancel closes a callback that is no
 // longer needed. Its methods are safe for concurrent use.
 type Callback[T any] = engine.Callback[T]
@@ -30,45 +31,60 @@ const (
 	ErrorTypeCallbackHeartbeat = engine.ErrorTypeCallbackHeartbeat
 )
 
-// ErrCancelled is matched (errors.Is) by the error of a callback or invoke
-// that was closed with CANCEL (a cancelled wait returns ErrWaitCancelled).
+// ErrCancelled is matched (errors.Is) by the error of every operation that
+// was closed with CANCEL: callbacks, invokes, child contexts and waits
+// (whose ErrWaitCancelled wraps it).
 var ErrCancelled = engine.ErrCancelled
 
 // CallbackOption configures CreateCallback.
 type CallbackOption interface{ applyCallback(*engine.CallbackOptions) }
 
-// WaitForCallbackOption configures WaitForCallback.
+// WaitForCallbackOption configures WaitForCallback (and
+// WaitForCallbackAsync).
 type WaitForCallbackOption interface {
 	applyWaitForCallback(*engine.WaitForCallbackOptions)
 }
 
-// CallbackSetting is the result of WithCallbackTimeout and
+// CallbackTimeoutOption is the result of WithCallbackTimeout and
 // WithHeartbeatTimeout: a CallbackOption and a WaitForCallbackOption.
-type CallbackSetting func(*engine.CallbackOptions)
+type CallbackTimeoutOption struct{ set func(*engine.CallbackOptions) }
 
-func (f CallbackSetting) applyCallback(o *engine.CallbackOptions) { f(o) }
-func (f CallbackSetting) applyWaitForCallback(o *engine.WaitForCallbackOptions) {
-	f(&o.Callback)
+func (o CallbackTimeoutOption) applyCallback(c *engine.CallbackOptions) { o.set(c) }
+func (o CallbackTimeoutOption) applyWaitForCallback(w *engine.WaitForCallbackOptions) {
+	o.set(&w.Callback)
 }
 
 // WithCallbackTimeout bounds how long the external system has to answer
 // (whole seconds; default: no timeout). When it elapses the callback fails
 // with a *CallbackTimeoutError.
-func WithCallbackTimeout(d time.Duration) CallbackSetting {
-	return func(o *engine.CallbackOptions) { o.Timeout = d }
+func WithCallbackTimeout(d time.Duration) CallbackTimeoutOption {
+	return CallbackTimeoutOption{func(o *engine.CallbackOptions) { o.Timeout = d }}
 }
 
 // WithHeartbeatTimeout requires a heartbeat from the external system at
 // least every d (whole seconds; default: none). When none arrives in time
 // the callback fails with a *CallbackTimeoutError whose Heartbeat is true.
-func WithHeartbeatTimeout(d time.Duration) CallbackSetting {
-	return func(o *engine.CallbackOptions) { o.HeartbeatTimeout = d }
+func WithHeartbeatTimeout(d time.Duration) CallbackTimeoutOption {
+	return CallbackTimeoutOption{func(o *engine.CallbackOptions) { o.HeartbeatTimeout = d }}
 }
 
-func (o SerdesOption) applyCallback(c *engine.CallbackOptions) { c.Serdes = o.s }
-func (o SerdesOption) applyWaitForCallback(c *engine.WaitForCallbackOptions) {
-	c.Callback.Serdes = o.s
+// ResultSerdesOption is WithResultSerdes's result: an InvokeOption, a
+// CallbackOption and a WaitForCallbackOption.
+type ResultSerdesOption struct{ d serdes.Deserializer }
+
+func (o ResultSerdesOption) applyInvoke(i *engine.InvokeOptions)     { i.ResultSerdes = o.d }
+func (o ResultSerdesOption) applyCallback(c *engine.CallbackOptions) { c.Serdes = o.d }
+func (o ResultSerdesOption) applyWaitForCallback(w *engine.WaitForCallbackOptions) {
+	w.Callback.Serdes = o.d
 }
+
+// WithResultSerdes decodes the result of an invoke or a callback with d.
+// Those results are only ever decoded, so d needs only a Deserialize
+// method. Default: for a callback, the answer as sent for a string, []byte
+// or any result (serdes.Raw) and the handler's serdes otherwise; for an
+// invoke, the handler's serdes. An empty callback result decodes to the
+// zero value with either default.
+func WithResultSerdes(d serdes.Deserializer) ResultSerdesOption { return ResultSerdesOption{d} }
 
 type waitForCallbackOption func(*engine.WaitForCallbackOptions)
 
@@ -79,45 +95,38 @@ func (f waitForCallbackOption) applyWaitForCallback(o *engine.WaitForCallbackOpt
 // 2*time.Second))). Its serdes and subtype options are ignored.
 func WithSubmitterOptions(opts ...StepOption) WaitForCallbackOption {
 	return waitForCallbackOption(func(o *engine.WaitForCallbackOptions) {
-		for _, opt := range opts {
-			if opt != nil {
-				opt.applyStep(&o.Submitter)
-			}
-		}
+		apply(opts, func(opt StepOption) { opt.applyStep(&o.Submitter) })
 	})
 }
 
 // CreateCallback creates a durable callback named name ("" for unnamed).
 // When it returns, the callback is recorded and ID can be handed to an
-// external system; call Result to wait for the answer. The result is the
+// external system; call Get to wait for the answer. The result is the
 // answer as sent for a string, []byte or any T (serdes.Raw), and decoded
-// with the handler's serdes (JSON by default) for other types; WithSerdes
-// chooses another. Options: WithCallbackTimeout, WithHeartbeatTimeout,
-// WithSerdes. Invalid options are a *ValidationError, before anything is
-// recorded.
+// with the handler's serdes (JSON by default) for other types;
+// WithResultSerdes chooses another. An answer without a result decodes to
+// the zero value (nil for any). Options: WithCallbackTimeout,
+// WithHeartbeatTimeout, WithResultSerdes. Invalid options are a
+// *ValidationError, before anything is recorded.
 //
 // A callback whose answer is not needed any more can be closed with
 // Cancel, so the execution does not stay pending on it.
 func CreateCallback[T any](ctx Context, name string, opts ...CallbackOption) (*Callback[T], error) {
 	var o engine.CallbackOptions
-	for _, opt := range opts {
-		if opt != nil {
-			opt.applyCallback(&o)
-		}
-	}
+	apply(opts, func(opt CallbackOption) { opt.applyCallback(&o) })
 	return engine.CreateCallback[T](ctx.engine(), name, o)
 }
 
 // WaitForCallback creates a callback, hands its id to submitter (run as a
 // step, so it is retried per WithSubmitterOptions and not run again once it
 // succeeded) and waits for the answer, which it returns decoded like
-// CreateCallback's Result. It is recorded as a child context (subtype
+// Callback.Get. It is recorded as a child context (subtype
 // WaitForCallback) holding the callback and the submitter step.
 //
 // Failures: a *CallbackTimeoutError for a timeout, a *CallbackError for an
 // external failure, a cancellation, or the submitter's last error once its
 // retries are exhausted (its ErrorType and message are kept). Options:
-// WithCallbackTimeout, WithHeartbeatTimeout, WithSerdes,
+// WithCallbackTimeout, WithHeartbeatTimeout, WithResultSerdes,
 // WithSubmitterOptions.
 func WaitForCallback[T any](ctx Context, name string, submitter func(sc StepContext, callbackID string) error, opts ...WaitForCallbackOption) (T, error) {
 	submit, o := waitForCallbackArgs(submitter, opts)
@@ -136,11 +145,7 @@ func WaitForCallbackAsync[T any](ctx Context, name string, submitter func(sc Ste
 
 func waitForCallbackArgs(submitter func(StepContext, string) error, opts []WaitForCallbackOption) (func(*engine.StepContext, string) error, engine.WaitForCallbackOptions) {
 	var o engine.WaitForCallbackOptions
-	for _, opt := range opts {
-		if opt != nil {
-			opt.applyWaitForCallback(&o)
-		}
-	}
+	apply(opts, func(opt WaitForCallbackOption) { opt.applyWaitForCallback(&o) })
 	var submit func(*engine.StepContext, string) error
 	if submitter != nil {
 		submit = func(sc *engine.StepContext, id string) error { return submitter(sc, id) }

@@ -27,7 +27,7 @@ func ExampleCreateCallback() {
 		}); err != nil {
 			return "", err
 		}
-		tracking, err := cb.Result()
+		tracking, err := cb.Get()
 		var timeout *durable.CallbackTimeoutError
 		if errors.As(err, &timeout) {
 			return orderID + ": the warehouse never answered", nil

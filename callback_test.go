@@ -16,6 +16,7 @@ import (
 	"github.com/lambda-durable/durable/durabletest"
 	"github.com/lambda-durable/durable/local"
 	"github.com/lambda-durable/durable/middleware"
+	"github.com/lambda-durable/durable/retry"
 	"github.com/lambda-durable/durable/serdes"
 )
 
@@ -31,7 +32,7 @@ func TestCallbackSuccessAcrossInvocations(t *testing.T) {
 					return "", err
 				}
 				ids = append(ids, cb.ID())
-				return cb.Result()
+				return cb.Get()
 			}, durable.WithLogHandler(discard{}), durable.WithCheckpointMode(mode)))
 
 			res := mustRun(t, r, "approval")
@@ -64,7 +65,7 @@ func TestCallbackOptionsAreRecorded(t *testing.T) {
 		if err != nil {
 			return "", err
 		}
-		return cb.Result()
+		return cb.Get()
 	}, durable.WithLogHandler(discard{})))
 	mustRun(t, r, nil)
 	ev := events(r, "CallbackStarted")
@@ -94,7 +95,7 @@ func TestCallbackFailureIsTypedAndReplaysIdentically(t *testing.T) {
 		if err != nil {
 			return "", err
 		}
-		_, err = cb.Result()
+		_, err = cb.Get()
 		seen.add(err)
 		var ce *durable.CallbackError
 		if !errors.As(err, &ce) || ce.Status != checkpoint.StatusFailed || ce.CallbackID != cb.ID() {
@@ -129,7 +130,7 @@ func TestCallbackFailureUncaughtFailsTheExecution(t *testing.T) {
 		if _, err := durable.Step(ctx, "", func(durable.StepContext) (int, error) { return 1, nil }); err != nil {
 			return "", err
 		}
-		return cb.Result()
+		return cb.Get()
 	}, durable.WithLogHandler(discard{})))
 	mustRun(t, r, "cb")
 	if err := r.SendCallbackFailure(context.Background(), openCallback(t, r).CallbackId, rejected); err != nil {
@@ -147,7 +148,7 @@ func TestCallbackFailureUncaughtFailsTheExecution(t *testing.T) {
 func TestCallbackTimeouts(t *testing.T) {
 	for _, tc := range []struct {
 		name      string
-		opt       durable.CallbackSetting
+		opt       durable.CallbackTimeoutOption
 		heartbeat bool
 		errorType string
 	}{
@@ -166,7 +167,7 @@ func TestCallbackTimeouts(t *testing.T) {
 				if err := durable.Wait(ctx, "", 6*time.Second); err != nil {
 					return "", err
 				}
-				_, err = cb.Result()
+				_, err = cb.Get()
 				seen.add(err)
 				var te *durable.CallbackTimeoutError
 				if !errors.As(err, &te) || te.Heartbeat != tc.heartbeat || te.ErrorType() != tc.errorType {
@@ -205,7 +206,7 @@ func TestCallbackTypedResults(t *testing.T) {
 			return nil, err
 		}
 		// A custom serdes (4.16).
-		doubled, err := durable.CreateCallback[int](ctx, "doubled", durable.WithSerdes(serdes.Typed(
+		doubled, err := durable.CreateCallback[int](ctx, "doubled", durable.WithResultSerdes(serdes.Typed(
 			func(_ serdes.Context, v int) (string, error) { return strconv.Itoa(v), nil },
 			func(_ serdes.Context, s string) (int, error) { v, err := strconv.Atoi(s); return 2 * v, err })))
 		if err != nil {
@@ -215,10 +216,10 @@ func TestCallbackTypedResults(t *testing.T) {
 		if err != nil {
 			return nil, err
 		}
-		nv, err1 := n.Result()
-		av, err2 := a.Result()
-		dv, err3 := doubled.Result()
-		rv, err4 := raw.Result()
+		nv, err1 := n.Get()
+		av, err2 := a.Get()
+		dv, err3 := doubled.Get()
+		rv, err4 := raw.Get()
 		if err := errors.Join(err1, err2, err3, err4); err != nil {
 			return nil, err
 		}
@@ -253,11 +254,11 @@ func TestCallbacksAnsweredInAnyOrder(t *testing.T) {
 		if err != nil {
 			return nil, err
 		}
-		bv, err := b.Result()
+		bv, err := b.Get()
 		if err != nil {
 			return nil, err
 		}
-		av, err := a.Result()
+		av, err := a.Get()
 		if err != nil {
 			return nil, err
 		}
@@ -288,7 +289,7 @@ func TestCallbacksAnsweredInAnyOrder(t *testing.T) {
 }
 
 func TestCallbackValidation(t *testing.T) {
-	for _, opt := range []durable.CallbackSetting{
+	for _, opt := range []durable.CallbackTimeoutOption{
 		durable.WithCallbackTimeout(-time.Second),
 		durable.WithCallbackTimeout(1500 * time.Millisecond),
 		durable.WithHeartbeatTimeout(400 * 24 * time.Hour),
@@ -320,7 +321,7 @@ func TestCallbackCancel(t *testing.T) {
 		if cb.Cancel() {
 			return "", errors.New("a second Cancel sent a CANCEL again")
 		}
-		_, err = cb.Result()
+		_, err = cb.Get()
 		seen.add(err)
 		if !errors.Is(err, durable.ErrCancelled) {
 			return "", errors.New("want ErrCancelled")
@@ -365,7 +366,7 @@ func TestOperationsFlowThroughMiddleware(t *testing.T) {
 		if err != nil {
 			return "", err
 		}
-		answer, err := cb.Result()
+		answer, err := cb.Get()
 		if err != nil {
 			return "", err
 		}
@@ -374,7 +375,7 @@ func TestOperationsFlowThroughMiddleware(t *testing.T) {
 			return "", err
 		}
 		n, err := durable.WaitForCondition(ctx, "", increment,
-			durable.WaitUntil(func(n int) bool { return n >= 2 }).FixedDelay(time.Second))
+			durable.WithWaitStrategy(durable.WaitUntil(func(n int) bool { return n >= 2 }, retry.Fixed(60, time.Second))))
 		return fmt.Sprint(echoed, n), err
 	}, durable.WithLogHandler(discard{}), durable.WithMiddleware(record(&ops)), durable.WithAttemptMiddleware(record(&attempts))),
 		durabletest.WithFunction("echo", echo()))

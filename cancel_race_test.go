@@ -149,7 +149,7 @@ func TestCancelRaceAfterRaceDecision(t *testing.T) {
 				if err != nil {
 					return "", err
 				}
-				v, cerr := cb.Result()
+				v, cerr := cb.Get()
 				if errors.Is(cerr, durable.ErrCancelled) {
 					return fmt.Sprintf("winner %d, callback cancelled", winner), nil
 				}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/lambda-durable/durable"
+	"github.com/lambda-durable/durable/checkpoint"
 	"github.com/lambda-durable/durable/local"
 	"github.com/lambda-durable/durable/local/httpapi"
 	"github.com/lambda-durable/durable/middleware"
@@ -70,7 +71,7 @@ func TestEndToEndOverHTTP(t *testing.T) {
 		return strings.Join([]string{charged, shipped}, ","), nil
 	}
 	h := durable.NewHandler(workflow,
-		durable.WithLambdaClient(httpapi.LambdaClient(srv.URL())),
+		durable.WithCheckpointClient(checkpoint.NewLambdaClient(httpapi.LambdaClient(srv.URL()))),
 		durable.WithLogHandler(discard{}),
 		durable.WithMetrics(&metrics),
 		durable.WithInvocationMiddleware(func(next middleware.InvocationHandler) middleware.InvocationHandler {

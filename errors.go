@@ -52,7 +52,8 @@ var (
 	// ErrContextClosed: an operation was started on a child context that
 	// already completed or was abandoned; nothing was recorded.
 	ErrContextClosed = engine.ErrContextClosed
-	// ErrWaitCancelled: the service cancelled a wait.
+	// ErrWaitCancelled: a wait was cancelled (Future.Cancel, or by the
+	// service). It matches ErrCancelled.
 	ErrWaitCancelled = engine.ErrWaitCancelled
 	// ErrNotDurable: the Lambda event is not a durable invocation.
 	ErrNotDurable = engine.ErrNotDurable

@@ -40,7 +40,7 @@ func fanOutWorkflow(p *faultProbe) func(durable.Context, int) (string, error) {
 			}
 			var opts []durable.StepOption
 			if i%2 == 0 {
-				opts = append(opts, durable.AtMostOncePerRetry(), durable.WithRetry(retry.Fixed(3, time.Second)))
+				opts = append(opts, durable.WithAtMostOncePerRetry(), durable.WithRetry(retry.Fixed(3, time.Second)))
 			}
 			return durable.Step(c, "inc", faultProbed(p, "inc-"+strconv.Itoa(i), i%2 == 0,
 				func(durable.StepContext) (int, error) { return v + 1, nil }), opts...)
@@ -127,7 +127,7 @@ func callbackStorm(svc func() *local.Service, wg *sync.WaitGroup, errs chan<- er
 		}
 		out := ""
 		for _, cb := range cbs {
-			v, err := cb.Result()
+			v, err := cb.Get()
 			if err != nil {
 				return "", err
 			}

@@ -174,7 +174,7 @@ func faultProbed[T any](p *faultProbe, name string, atMostOnce bool, fn func(dur
 // retries, a step that fails its first attempt, a callback, a wait and a
 // child context holding steps of both semantics.
 func faultWorkflow(p *faultProbe) func(durable.Context, int) (string, error) {
-	amo := []durable.StepOption{durable.AtMostOncePerRetry(), durable.WithRetry(retry.Fixed(3, time.Second))}
+	amo := []durable.StepOption{durable.WithAtMostOncePerRetry(), durable.WithRetry(retry.Fixed(3, time.Second))}
 	return func(ctx durable.Context, in int) (string, error) {
 		a, err := durable.Step(ctx, "a", faultProbed(p, "a", false, func(durable.StepContext) (int, error) { return in + 1, nil }))
 		if err != nil {
@@ -214,7 +214,7 @@ func faultWorkflow(p *faultProbe) func(durable.Context, int) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		approval, err := cb.Result()
+		approval, err := cb.Get()
 		if err != nil {
 			return "", err
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 
 	"github.com/lambda-durable/durable"
+	"github.com/lambda-durable/durable/checkpoint"
 	"github.com/lambda-durable/durable/internal/faultinject"
 	"github.com/lambda-durable/durable/local"
 	"github.com/lambda-durable/durable/local/httpapi"
@@ -29,7 +30,7 @@ func httpFaultWorkflow(p *faultProbe) func(durable.Context, int) (string, error)
 			return "", err
 		}
 		b, err := durable.Step(ctx, "b", faultProbed(p, "b", true, func(durable.StepContext) (int, error) { return in * 2, nil }),
-			durable.AtMostOncePerRetry(), durable.WithRetry(retry.Fixed(3, time.Second)))
+			durable.WithAtMostOncePerRetry(), durable.WithRetry(retry.Fixed(3, time.Second)))
 		if err != nil {
 			return "", err
 		}
@@ -77,7 +78,7 @@ func runOverHTTP(t *testing.T, inj *faultinject.Injector) *httpRun {
 		})
 	})
 	p := newFaultProbe()
-	h := durable.NewHandler(httpFaultWorkflow(p), durable.WithLambdaClient(client), durable.WithLogHandler(discard{}))
+	h := durable.NewHandler(httpFaultWorkflow(p), durable.WithCheckpointClient(checkpoint.NewLambdaClient(client)), durable.WithLogHandler(discard{}))
 	if err := svc.RegisterFunction("wf", inj.Function(h), local.WithoutContextClient()); err != nil {
 		t.Fatal(err)
 	}

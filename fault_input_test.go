@@ -337,7 +337,7 @@ func TestFaultInvalidArguments(t *testing.T) {
 		})
 	}
 	var ve *durable.ValidationError
-	for name, opt := range map[string]durable.Option{
+	for name, opt := range map[string]durable.HandlerOption{
 		"negative payload limit":  durable.WithMaxPayloadBytes(-1),
 		"negative response limit": durable.WithMaxResponseBytes(-1),
 		"batch over 250 updates":  durable.WithCheckpointMode(checkpoint.Batched{MaxUpdates: 251}),

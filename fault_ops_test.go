@@ -43,7 +43,7 @@ func faultProbedSubmit(p *faultProbe, name string, fn func(durable.StepContext, 
 // and steps of both semantics. Every body passes probe points (faultProbe.work)
 // at which the invocation may be killed.
 func opsFaultWorkflow(p *faultProbe) func(durable.Context, int) (string, error) {
-	amo := []durable.StepOption{durable.AtMostOncePerRetry(), durable.WithRetry(retry.Fixed(3, time.Second))}
+	amo := []durable.StepOption{durable.WithAtMostOncePerRetry(), durable.WithRetry(retry.Fixed(3, time.Second))}
 	return func(ctx durable.Context, in int) (string, error) {
 		a, err := durable.Step(ctx, "a", faultProbed(p, "a", false, func(sc durable.StepContext) (int, error) {
 			return in + 1, p.work(sc, 3)
@@ -57,7 +57,7 @@ func opsFaultWorkflow(p *faultProbe) func(durable.Context, int) (string, error) 
 		}
 		polls, err := durable.WaitForCondition(ctx, "ready", faultProbedState(p, "ready", func(sc durable.StepContext, n int) (int, error) {
 			return n + 1, p.work(sc, 2)
-		}), durable.WaitUntil(func(n int) bool { return n >= 3 }).FixedDelay(2*time.Second))
+		}), durable.WithWaitStrategy(durable.WaitUntil(func(n int) bool { return n >= 3 }, retry.Fixed(60, 2*time.Second))))
 		if err != nil {
 			return "", err
 		}

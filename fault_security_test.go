@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 
 	"github.com/lambda-durable/durable"
+	"github.com/lambda-durable/durable/checkpoint"
 	"github.com/lambda-durable/durable/internal/faultinject"
 	"github.com/lambda-durable/durable/local"
 	"github.com/lambda-durable/durable/local/httpapi"
@@ -34,7 +35,7 @@ func TestFaultCallbackIdsCannotBeForged(t *testing.T) {
 		if err != nil {
 			return "", err
 		}
-		return cb.Result()
+		return cb.Get()
 	}, durable.WithLogHandler(discard{}))
 	if err := svc.RegisterFunction("wf", h); err != nil {
 		t.Fatal(err)
@@ -176,7 +177,7 @@ func TestFaultLogsCarryNoSecrets(t *testing.T) {
 		}
 		ctx.Logger().Info("user line", "mine", "USER-CHOSEN")
 		return out, nil
-	}, durable.WithLambdaClient(client), durable.WithLogHandler(slog.NewJSONHandler(&sdkLog, debug)))
+	}, durable.WithCheckpointClient(checkpoint.NewLambdaClient(client)), durable.WithLogHandler(slog.NewJSONHandler(&sdkLog, debug)))
 	if err := svc.RegisterFunction("wf", h, local.WithoutContextClient()); err != nil {
 		t.Fatal(err)
 	}

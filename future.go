@@ -21,7 +21,7 @@ type Future[T any] struct{ h engine.Handle[T] }
 // Get blocks until the operation ends and returns its outcome: the same
 // value or error that the synchronous operation returns, live and on
 // replay.
-func (f *Future[T]) Get() (T, error) { return f.h.Wait() }
+func (f *Future[T]) Get() (T, error) { return f.h.Get() }
 
 // Done reports whether the outcome is known (Get will not block).
 func (f *Future[T]) Done() bool { return f.h.Done() }
@@ -52,8 +52,8 @@ func (f *Future[T]) Untyped() *Future[any] { return &Future[any]{h: untyped[T]{f
 
 type untyped[T any] struct{ engine.Handle[T] }
 
-func (u untyped[T]) Wait() (any, error) {
-	v, err := u.Handle.Wait()
+func (u untyped[T]) Get() (any, error) {
+	v, err := u.Handle.Get()
 	if err != nil {
 		return nil, err
 	}
@@ -85,16 +85,10 @@ func WaitAsync(ctx Context, name string, d time.Duration) *Future[struct{}] {
 // InvokeAsync is Invoke on its own goroutine: it returns once the invoke has
 // started, and Get returns what Invoke would. Cancel closes the invoke with
 // CANCEL (Get then returns an *InvokeError matching ErrCancelled).
-func InvokeAsync[O, I any](ctx Context, name, functionName string, input I, opts ...InvokeOption) *Future[O] {
-	var o engine.InvokeOptions
-	for _, opt := range opts {
-		if opt != nil {
-			opt.applyInvoke(&o)
-		}
-	}
-	return &Future[O]{h: engine.InvokeAsync[I, O](ctx.engine(), name, functionName, input, o)}
+func InvokeAsync[O any](ctx Context, name, functionName string, input any, opts ...InvokeOption) *Future[O] {
+	return &Future[O]{h: engine.InvokeAsync[O](ctx.engine(), name, functionName, input, invokeOptions(opts))}
 }
 
-// CallbackFuture returns the outcome of cb as a future (Get returns what
-// cb.Result returns), so a callback can be combined with other futures.
+// CallbackFuture returns the outcome of cb as a future (its Get returns
+// what cb.Get returns), so a callback can be combined with other futures.
 func CallbackFuture[T any](cb *Callback[T]) *Future[T] { return &Future[T]{h: cb.Handle()} }

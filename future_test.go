@@ -102,7 +102,7 @@ func TestRaceCancelsAnOpenCallback(t *testing.T) {
 		if err != nil {
 			return -1, err
 		}
-		_, cbErr = cb.Result()
+		_, cbErr = cb.Get()
 		return i, nil
 	}
 	r := newRunner(t, durable.NewHandler(wf, quietLogs()))

@@ -23,7 +23,7 @@ type Handler struct {
 // the handler's serdes (JSON by default). The middleware chains are
 // composed here, once. A configuration error is reported by Err and by
 // every Invoke.
-func NewHandler[I, O any](fn func(ctx Context, input I) (O, error), opts ...Option) *Handler {
+func NewHandler[I, O any](fn func(ctx Context, input I) (O, error), opts ...HandlerOption) *Handler {
 	cfg := engine.Config{DefaultClient: defaultClient}
 	for _, o := range opts {
 		if o != nil {
@@ -71,6 +71,6 @@ var _ lambda.Handler = (*Handler)(nil)
 
 // Start runs fn as the function's durable handler: shorthand for
 // lambda.Start(NewHandler(fn, opts...)).
-func Start[I, O any](fn func(ctx Context, input I) (O, error), opts ...Option) {
+func Start[I, O any](fn func(ctx Context, input I) (O, error), opts ...HandlerOption) {
 	lambda.Start(NewHandler(fn, opts...))
 }

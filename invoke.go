@@ -11,7 +11,7 @@ import (
 // and replayed runs return equal errors.
 type InvokeError = engine.InvokeError
 
-// InvokeOption configures Invoke.
+// InvokeOption configures Invoke (and InvokeAsync).
 type InvokeOption interface{ applyInvoke(*engine.InvokeOptions) }
 
 type invokeOption func(*engine.InvokeOptions)
@@ -25,33 +25,31 @@ func WithTenantID(id string) InvokeOption {
 }
 
 // WithPayloadSerdes encodes the invoke's input with s (default: the
-// handler's serdes).
-func WithPayloadSerdes(s serdes.Serdes) InvokeOption {
+// handler's serdes). The input is only encoded, so a Serializer will do.
+func WithPayloadSerdes(s serdes.Serializer) InvokeOption {
 	return invokeOption(func(o *engine.InvokeOptions) { o.PayloadSerdes = s })
 }
 
-// WithResultSerdes decodes the target's result with s (default: the
-// handler's serdes).
-func WithResultSerdes(s serdes.Serdes) InvokeOption {
-	return invokeOption(func(o *engine.InvokeOptions) { o.ResultSerdes = s })
+// invokeOptions applies an invoke's options.
+func invokeOptions(opts []InvokeOption) engine.InvokeOptions {
+	var o engine.InvokeOptions
+	apply(opts, func(opt InvokeOption) { opt.applyInvoke(&o) })
+	return o
 }
 
 // Invoke calls another function, durable or not, by name or ARN, with input
-// and returns its result: durable.Invoke[Receipt](ctx, "charge",
-// "payments", order). It is recorded as a CHAINED_INVOKE whose payload is
-// the encoded input; the invocation suspends while the target runs and a
-// later one returns its result, so the target runs once per execution. A
-// target that fails, times out or is stopped gives an *InvokeError, also on
-// replay. Options: WithTenantID, WithPayloadSerdes, WithResultSerdes.
+// and returns its result:
 //
-// The type parameters are ordered so that only the output type needs to be
-// written; the input type is inferred.
-func Invoke[O, I any](ctx Context, name, functionName string, input I, opts ...InvokeOption) (O, error) {
-	var o engine.InvokeOptions
-	for _, opt := range opts {
-		if opt != nil {
-			opt.applyInvoke(&o)
-		}
-	}
-	return engine.Invoke[I, O](ctx.engine(), name, functionName, input, o)
+//	receipt, err := durable.Invoke[Receipt](ctx, "charge", "payments", order)
+//	report, err := durable.Invoke[Report](ctx, "report", "reports", nil) // no input
+//
+// Only the result type is written: the input is any value the payload
+// serdes encodes (nil for none, which JSON encodes as null). It is recorded
+// as a CHAINED_INVOKE whose payload is the encoded input; the invocation
+// suspends while the target runs and a later one returns its result, so the
+// target runs once per execution. A target that fails, times out or is
+// stopped gives an *InvokeError, also on replay. Options: WithTenantID,
+// WithPayloadSerdes, WithResultSerdes.
+func Invoke[O any](ctx Context, name, functionName string, input any, opts ...InvokeOption) (O, error) {
+	return engine.Invoke[O](ctx.engine(), name, functionName, input, invokeOptions(opts))
 }

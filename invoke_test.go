@@ -33,7 +33,7 @@ func sleeper() *durable.Handler {
 		if err != nil {
 			return "", err
 		}
-		return cb.Result()
+		return cb.Get()
 	}, durable.WithLogHandler(discard{}))
 }
 
@@ -145,7 +145,7 @@ func TestInvokeFailuresAreTypedAndReplayIdentically(t *testing.T) {
 
 func TestInvokeUncaughtFailureFailsTheExecution(t *testing.T) {
 	r := newRunner(t, durable.NewHandler(func(ctx durable.Context, _ any) (string, error) {
-		return durable.Invoke[string, any](ctx, "", "failing", nil)
+		return durable.Invoke[string](ctx, "", "failing", nil)
 	}, durable.WithLogHandler(discard{})), durabletest.WithFunction("failing", failing()))
 	res := mustRun(t, r, nil)
 	wantStatus(t, res, local.ExecutionFailed)

@@ -1,10 +1,6 @@
 package durable
 
-import (
-	"fmt"
-
-	"github.com/lambda-durable/durable/internal/engine"
-)
+import "github.com/lambda-durable/durable/internal/engine"
 
 // Map runs fn over items, each item in its own child context (subtype
 // MapIteration) of one Map context named name ("" for unnamed), on its own
@@ -27,36 +23,15 @@ import (
 // limit is stored as a summary with ReplayChildren and rebuilt from the
 // items' records on replay.
 func Map[I, O any](ctx Context, name string, items []I, fn func(ctx Context, index int, item I) (O, error), opts ...MapOption) (*BatchResult[O], error) {
-	cfg, err := mapOptions(items, opts)
-	if err != nil {
-		return nil, err
-	}
 	var body func(*engine.Context, int, I) (O, error)
 	if fn != nil {
 		body = func(c *engine.Context, i int, item I) (O, error) { return fn(wrap(c), i, item) }
 	}
-	return engine.Map(ctx.engine(), name, items, body, cfg)
+	return engine.Map(ctx.engine(), name, items, body, mapOptions(opts))
 }
 
-// mapOptions applies opts and binds the item namer to items.
-func mapOptions[I any](items []I, opts []MapOption) (engine.BatchOptions, error) {
-	var cfg mapConfig
-	for _, o := range opts {
-		if o != nil {
-			o.applyMap(&cfg)
-		}
-	}
-	switch namer := cfg.namer.(type) {
-	case nil:
-	case func(int, I) string:
-		if namer != nil {
-			cfg.ops.ItemName = func(i int) string { return namer(i, items[i]) }
-		}
-	default:
-		var zero I
-		return cfg.ops, &ValidationError{Field: "item namer", Message: fmt.Sprintf("%T does not take the map's items (%T)", namer, zero)}
-	}
-	return cfg.ops, nil
+func mapOptions(opts []MapOption) engine.BatchOptions {
+	return batchOptions(opts, MapOption.applyMap)
 }
 
 // Batch is a group of consecutive items that MapBatches hands to one child
@@ -92,13 +67,9 @@ func MapBatches[I, O any](ctx Context, name string, items []I, batcher ItemBatch
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := mapOptions(batches, opts)
-	if err != nil {
-		return nil, err
-	}
 	var body func(*engine.Context, int, Batch[I]) (O, error)
 	if fn != nil {
 		body = func(c *engine.Context, _ int, b Batch[I]) (O, error) { return fn(wrap(c), b) }
 	}
-	return engine.Map(ctx.engine(), name, batches, body, cfg)
+	return engine.Map(ctx.engine(), name, batches, body, mapOptions(opts))
 }

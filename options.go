@@ -1,11 +1,7 @@
 package durable
 
 import (
-	"context"
 	"log/slog"
-	"time"
-
-	"github.com/aws/aws-sdk-go-v2/service/lambda"
 
 	"github.com/lambda-durable/durable/checkpoint"
 	"github.com/lambda-durable/durable/internal/engine"
@@ -14,13 +10,24 @@ import (
 	"github.com/lambda-durable/durable/serdes"
 )
 
-// Option configures a Handler (NewHandler, Start).
-type Option interface{ applyHandler(*engine.Config) }
+// Options follow one idiom. Each operation that takes options has an option
+// interface (HandlerOption, StepOption, ChildOption, MapOption,
+// ParallelOption, CallbackOption, WaitForCallbackOption, InvokeOption,
+// WaitForConditionOption) whose method is unexported, so only this package
+// makes options. Every option is made by a With... function; an option that
+// applies to several operations (WithSerdes, WithSubType, the batch, timeout
+// and result-serdes options) returns a type that implements each of their
+// interfaces, so passing an option to an operation it does not apply to
+// does not compile. A nil option is ignored.
 
-// StepOption configures a Step.
+// HandlerOption configures a Handler (NewHandler, Start).
+type HandlerOption interface{ applyHandler(*engine.Config) }
+
+// StepOption configures a Step (and StepAsync, and WaitForCallback's
+// submitter through WithSubmitterOptions).
 type StepOption interface{ applyStep(*engine.StepOptions) }
 
-// ChildOption configures RunInChildContext.
+// ChildOption configures RunInChildContext (and RunInChildContextAsync).
 type ChildOption interface{ applyChild(*engine.ChildOptions) }
 
 type handlerOption func(*engine.Config)
@@ -35,63 +42,56 @@ type childOption func(*engine.ChildOptions)
 
 func (f childOption) applyChild(o *engine.ChildOptions) { f(o) }
 
-// WithCheckpointClient makes the handler checkpoint through c (unless the
-// invocation's context carries a client, see checkpoint.ContextWithClient).
-func WithCheckpointClient(c checkpoint.Client) Option {
-	return handlerOption(func(cfg *engine.Config) { cfg.Client = c })
+// apply applies the non-nil options of opts with set.
+func apply[O any](opts []O, set func(O)) {
+	for _, o := range opts {
+		if any(o) != nil {
+			set(o)
+		}
+	}
 }
 
-// WithLambdaClient makes the handler checkpoint through an aws-sdk-go-v2
-// Lambda client you built (custom endpoint, credentials, retryer...).
-func WithLambdaClient(c *lambda.Client) Option {
-	return handlerOption(func(cfg *engine.Config) {
-		if c != nil {
-			cfg.Client = checkpoint.NewLambdaClient(c)
-		}
-	})
+// WithCheckpointClient makes the handler call the durable execution service
+// through c. It is the one way to choose the client; without it the handler
+// builds one from the standard AWS configuration on its first invocation.
+// For an aws-sdk-go-v2 Lambda client you built (custom endpoint,
+// credentials, retryer...): WithCheckpointClient(checkpoint.NewLambdaClient(lc)).
+func WithCheckpointClient(c checkpoint.Client) HandlerOption {
+	return handlerOption(func(cfg *engine.Config) { cfg.Client = c })
 }
 
 // WithCheckpointMode selects when checkpoints are sent: checkpoint.Eager{}
 // (the default), checkpoint.Batched{...} or checkpoint.Optimistic{}.
-func WithCheckpointMode(m checkpoint.Mode) Option {
+func WithCheckpointMode(m checkpoint.Mode) HandlerOption {
 	return handlerOption(func(cfg *engine.Config) { cfg.Mode = m })
 }
 
-// WithLogger sends the SDK's and the workflow's records to l's handler
-// (wrapped so that replays stay suppressed).
-func WithLogger(l *slog.Logger) Option {
-	return handlerOption(func(cfg *engine.Config) {
-		if l != nil {
-			cfg.LogHandler = l.Handler()
-		}
-	})
-}
-
-// WithLogHandler sends the SDK's and the workflow's records to h.
-func WithLogHandler(h slog.Handler) Option {
+// WithLogHandler sends the SDK's and the workflow's records to h (wrapped
+// so that replays stay suppressed). For a *slog.Logger l, pass l.Handler().
+func WithLogHandler(h slog.Handler) HandlerOption {
 	return handlerOption(func(cfg *engine.Config) { cfg.LogHandler = h })
 }
 
 // WithShowReplayLogs emits records logged while replaying, marked
 // replay=true, instead of dropping them.
-func WithShowReplayLogs() Option {
+func WithShowReplayLogs() HandlerOption {
 	return handlerOption(func(cfg *engine.Config) { cfg.ShowReplayLogs = true })
 }
 
 // WithMiddleware adds middlewares around every operation, replays included
 // (the first is outermost).
-func WithMiddleware(mws ...middleware.Middleware) Option {
+func WithMiddleware(mws ...middleware.Middleware) HandlerOption {
 	return handlerOption(func(cfg *engine.Config) { cfg.Middleware = append(cfg.Middleware, mws...) })
 }
 
 // WithAttemptMiddleware adds middlewares around each live step attempt.
-func WithAttemptMiddleware(mws ...middleware.Middleware) Option {
+func WithAttemptMiddleware(mws ...middleware.Middleware) HandlerOption {
 	return handlerOption(func(cfg *engine.Config) { cfg.AttemptMiddleware = append(cfg.AttemptMiddleware, mws...) })
 }
 
 // WithCheckpointMiddleware adds middlewares around each call to the durable
 // execution service.
-func WithCheckpointMiddleware(mws ...middleware.CheckpointMiddleware) Option {
+func WithCheckpointMiddleware(mws ...middleware.CheckpointMiddleware) HandlerOption {
 	return handlerOption(func(cfg *engine.Config) {
 		cfg.CheckpointMiddleware = append(cfg.CheckpointMiddleware, mws...)
 	})
@@ -99,14 +99,14 @@ func WithCheckpointMiddleware(mws ...middleware.CheckpointMiddleware) Option {
 
 // WithInvocationMiddleware adds middlewares around each invocation (they
 // see the ARN, request id, first-invocation flag and final status).
-func WithInvocationMiddleware(mws ...middleware.InvocationMiddleware) Option {
+func WithInvocationMiddleware(mws ...middleware.InvocationMiddleware) HandlerOption {
 	return handlerOption(func(cfg *engine.Config) {
 		cfg.InvocationMiddleware = append(cfg.InvocationMiddleware, mws...)
 	})
 }
 
 // WithMetrics installs m's operation, attempt and checkpoint middlewares.
-func WithMetrics(m *middleware.Metrics) Option {
+func WithMetrics(m *middleware.Metrics) HandlerOption {
 	return handlerOption(func(cfg *engine.Config) {
 		if m == nil {
 			return
@@ -119,36 +119,24 @@ func WithMetrics(m *middleware.Metrics) Option {
 
 // WithDefaultRetry sets the retry strategy of steps that set none (default:
 // retry.Default()).
-func WithDefaultRetry(s retry.Strategy) Option {
+func WithDefaultRetry(s retry.Strategy) HandlerOption {
 	return handlerOption(func(cfg *engine.Config) { cfg.DefaultRetry = s })
 }
 
 // WithMaxPayloadBytes sets the largest operation payload stored as is
 // (default 256 KiB); larger child context results use ReplayChildren.
-func WithMaxPayloadBytes(n int) Option {
+func WithMaxPayloadBytes(n int) HandlerOption {
 	return handlerOption(func(cfg *engine.Config) { cfg.MaxPayloadBytes = n })
 }
 
 // WithMaxResponseBytes sets the largest result returned in the handler
 // response (default 6 MiB - 50 B); larger ones are checkpointed.
-func WithMaxResponseBytes(n int) Option {
+func WithMaxResponseBytes(n int) HandlerOption {
 	return handlerOption(func(cfg *engine.Config) { cfg.MaxResponseBytes = n })
 }
 
-// WithTimerFunc replaces time.AfterFunc for the Batched.MaxDelay timer
-// (tests fire it on demand).
-func WithTimerFunc(f func(d time.Duration, fn func()) (stop func() bool)) Option {
-	return handlerOption(func(cfg *engine.Config) { cfg.AfterFunc = f })
-}
-
-// WithDefaultClient replaces how the default client is built (normally
-// checkpoint.NewDefaultClient from the standard AWS configuration, on the
-// first invocation).
-func WithDefaultClient(f func(ctx context.Context) (checkpoint.Client, error)) Option {
-	return handlerOption(func(cfg *engine.Config) { cfg.DefaultClient = f })
-}
-
-// SerdesOption is WithSerdes's result: a handler, step and child option.
+// SerdesOption is WithSerdes's result: a HandlerOption, StepOption,
+// ChildOption, MapOption and ParallelOption.
 type SerdesOption struct{ s serdes.Serdes }
 
 func (o SerdesOption) applyHandler(c *engine.Config)     { c.Serdes = o.s }
@@ -156,10 +144,12 @@ func (o SerdesOption) applyStep(s *engine.StepOptions)   { s.Serdes = o.s }
 func (o SerdesOption) applyChild(c *engine.ChildOptions) { c.Serdes = o.s }
 
 // WithSerdes sets the serdes of the handler's input and output (and default
-// of its operations), or of one step or child context.
+// of its operations), or of one step's, child context's, map's or
+// parallel's result. Results that are only decoded (callbacks, invokes)
+// take WithResultSerdes instead.
 func WithSerdes(s serdes.Serdes) SerdesOption { return SerdesOption{s} }
 
-// SubTypeOption is WithSubType's result: a step and child option.
+// SubTypeOption is WithSubType's result: a StepOption and a ChildOption.
 type SubTypeOption struct{ s string }
 
 func (o SubTypeOption) applyStep(s *engine.StepOptions)   { s.SubType = o.s }
@@ -169,15 +159,16 @@ func (o SubTypeOption) applyChild(c *engine.ChildOptions) { c.SubType = o.s }
 // [A-Za-z0-9_-]); operations built on steps and child contexts use it.
 func WithSubType(s string) SubTypeOption { return SubTypeOption{s} }
 
-// WithRetry sets a step's retry strategy.
+// WithRetry sets a step's retry strategy, e.g.
+// WithRetry(retry.Fixed(3, 10*time.Second).If(isTransient)).
 func WithRetry(s retry.Strategy) StepOption {
 	return stepOption(func(o *engine.StepOptions) { o.Retry = s })
 }
 
-// AtMostOncePerRetry makes each attempt's start durable before the body
+// WithAtMostOncePerRetry makes each attempt's start durable before the body
 // runs; an attempt interrupted by a crash is not run again but counts as
 // failed (StepInterruptedError) and goes to the retry strategy.
-func AtMostOncePerRetry() StepOption {
+func WithAtMostOncePerRetry() StepOption {
 	return stepOption(func(o *engine.StepOptions) { o.AtMostOnce = true })
 }
 

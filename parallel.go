@@ -12,6 +12,17 @@ type Branch[O any] struct {
 	Func func(ctx Context) (O, error)
 }
 
+// NamedBranch makes a branch named name running fn, so that named branches
+// need no struct literal either:
+//
+//	durable.Parallel(ctx, "checks", []durable.Branch[bool]{
+//		durable.NamedBranch("fraud", checkFraud),
+//		durable.NamedBranch("stock", checkStock),
+//	})
+func NamedBranch[O any](name string, fn func(ctx Context) (O, error)) Branch[O] {
+	return Branch[O]{Name: name, Func: fn}
+}
+
 // Branches makes unnamed branches of fns, in order.
 func Branches[O any](fns ...func(ctx Context) (O, error)) []Branch[O] {
 	out := make([]Branch[O], len(fns))
@@ -27,12 +38,7 @@ func Branches[O any](fns ...func(ctx Context) (O, error)) []Branch[O] {
 // completion, abandonment, replay and the large-result path are those of
 // Map; branches of different result types use O = any.
 func Parallel[O any](ctx Context, name string, branches []Branch[O], opts ...ParallelOption) (*BatchResult[O], error) {
-	var o engine.BatchOptions
-	for _, opt := range opts {
-		if opt != nil {
-			opt.applyParallel(&o)
-		}
-	}
+	o := batchOptions(opts, ParallelOption.applyParallel)
 	bs := make([]engine.Branch[O], len(branches))
 	for i, b := range branches {
 		bs[i].Name = b.Name

@@ -137,7 +137,7 @@ func TestParallelAccessors(t *testing.T) {
 
 // signalOnUpdate returns a checkpoint middleware that closes the channel
 // once a request carrying an update accepted by match has been recorded.
-func signalOnUpdate(match func(checkpoint.OperationUpdate) bool) (durable.Option, <-chan struct{}) {
+func signalOnUpdate(match func(checkpoint.OperationUpdate) bool) (durable.HandlerOption, <-chan struct{}) {
 	ch := make(chan struct{})
 	var once sync.Once
 	mw := func(next checkpoint.Client) checkpoint.Client {
@@ -336,7 +336,7 @@ func TestMapInEveryCheckpointMode(t *testing.T) {
 			wf := func(ctx durable.Context, _ any) ([]string, error) {
 				res, err := durable.Map(ctx, "m", []int{2, 1, 3}, func(ctx durable.Context, i int, secs int) (string, error) {
 					v, err := durable.Step(ctx, "s", func(durable.StepContext) (string, error) { return fmt.Sprint(i), nil },
-						durable.AtMostOncePerRetry())
+						durable.WithAtMostOncePerRetry())
 					if err != nil {
 						return "", err
 					}

@@ -13,8 +13,8 @@ import (
 // WithPlugins installs plugins' lifecycle hooks on the handler: it adds the
 // invocation, operation, attempt and checkpoint middlewares of
 // plugin.Install. A hook that fails or panics is reported to the handler's
-// log handler (WithLogger, WithLogHandler, in any order) and ignored.
-func WithPlugins(plugins ...plugin.Plugin) Option {
+// log handler (WithLogHandler, before or after WithPlugins) and ignored.
+func WithPlugins(plugins ...plugin.Plugin) HandlerOption {
 	return handlerOption(func(cfg *engine.Config) {
 		m := plugin.Install(plugin.Config{Plugins: plugins, Logger: slog.New(configHandler{cfg})})
 		cfg.InvocationMiddleware = append(cfg.InvocationMiddleware, m.Invocation)

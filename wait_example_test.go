@@ -43,7 +43,7 @@ func ExampleWaitAsync() {
 		if winner == 1 {
 			return "nobody approved in time", nil // the callback was cancelled
 		}
-		return cb.Result()
+		return cb.Get()
 	}
 	r := durabletest.New(durable.NewHandler(workflow, durable.WithLogHandler(slog.DiscardHandler)))
 	defer r.Close()

@@ -24,8 +24,7 @@ func ExampleWaitForCondition() {
 				j.Progress += 40 // stands for a call to the export service
 				return j, nil
 			},
-			durable.WaitUntil(func(j Job) bool { return j.Progress >= 100 }).
-				InitialDelay(10*time.Second).Backoff(2).Jitter(retry.JitterNone),
+			durable.WithWaitStrategy(durable.WaitUntil(func(j Job) bool { return j.Progress >= 100 }, retry.Fixed(10, 15*time.Second))),
 			durable.WithInitialState(Job{ID: id}))
 	}
 
@@ -42,15 +41,11 @@ func ExampleWaitForCondition() {
 	// waited 30s
 }
 
-// The standard wait strategy, tuned: stop when the condition holds, poll
-// again after a growing delay otherwise, give up after MaxAttempts checks.
+// The standard wait strategy: stop when the condition holds, poll again
+// after the schedule's delay otherwise, give up when the schedule allows no
+// more attempts (here three checks, 30 s apart).
 func ExampleWaitUntil() {
-	strategy, err := durable.WaitUntil(func(status string) bool { return status == "READY" }).
-		MaxAttempts(3).FixedDelay(30 * time.Second).Build()
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
+	strategy := durable.WaitUntil(func(status string) bool { return status == "READY" }, retry.Fixed(3, 30*time.Second))
 	for attempt, status := range []string{"PENDING", "PENDING", "PENDING"} {
 		d := strategy(status, attempt+1)
 		fmt.Println(d.Continue, d.Delay, d.Err)
@@ -69,9 +64,9 @@ func ExampleWaitForConditionAsync() {
 	count := func(_ durable.StepContext, n int) (int, error) { return n + 1, nil }
 	workflow := func(ctx durable.Context, _ any) ([]int, error) {
 		a := durable.WaitForConditionAsync(ctx, "export-a", count,
-			durable.WaitUntil(func(n int) bool { return n >= 3 }).FixedDelay(durable.Seconds(10)))
+			durable.WithWaitStrategy(durable.WaitUntil(func(n int) bool { return n >= 3 }, retry.Fixed(60, durable.Seconds(10)))))
 		b := durable.WaitForConditionAsync(ctx, "export-b", count,
-			durable.WaitUntil(func(n int) bool { return n >= 2 }).FixedDelay(durable.Seconds(30)))
+			durable.WithWaitStrategy(durable.WaitUntil(func(n int) bool { return n >= 2 }, retry.Fixed(60, durable.Seconds(30)))))
 		return durable.All(ctx, "both-exports", a, b)
 	}
 	r := durabletest.New(durable.NewHandler(workflow, durable.WithLogHandler(slog.DiscardHandler)))

@@ -21,7 +21,7 @@ func TestWaitForConditionPollsAcrossInvocations(t *testing.T) {
 		return durable.WaitForCondition(ctx, "counter", func(sc durable.StepContext, n int) (int, error) {
 			checks = append(checks, sc.Attempt())
 			return n + 1, nil
-		}, durable.WaitUntil(func(n int) bool { return n >= threshold }).FixedDelay(2*time.Second))
+		}, durable.WithWaitStrategy(durable.WaitUntil(func(n int) bool { return n >= threshold }, retry.Fixed(60, 2*time.Second))))
 	}, durable.WithLogHandler(discard{})))
 	start := r.Now()
 	res := mustRun(t, r, 3)
@@ -56,7 +56,7 @@ func TestWaitForConditionPollsAcrossInvocations(t *testing.T) {
 func TestWaitForConditionInitialStateAndImmediateStop(t *testing.T) {
 	r := newRunner(t, durable.NewHandler(func(ctx durable.Context, _ any) (int, error) {
 		return durable.WaitForCondition(ctx, "", func(_ durable.StepContext, n int) (int, error) { return n, nil },
-			durable.WaitUntil(func(n int) bool { return n >= 5 }), durable.WithInitialState(5))
+			durable.WithWaitStrategy(durable.WaitUntil(func(n int) bool { return n >= 5 }, nil)), durable.WithInitialState(5))
 	}, durable.WithLogHandler(discard{})))
 	res := mustRun(t, r, nil)
 	wantStatus(t, res, local.ExecutionSucceeded)
@@ -69,12 +69,12 @@ func TestWaitForConditionInitialStateAndImmediateStop(t *testing.T) {
 func TestWaitForConditionSequentialAndNullState(t *testing.T) {
 	r := newRunner(t, durable.NewHandler(func(ctx durable.Context, _ any) (*int, error) {
 		two, err := durable.WaitForCondition(ctx, "first", increment,
-			durable.WaitUntil(func(n int) bool { return n >= 2 }).FixedDelay(time.Second))
+			durable.WithWaitStrategy(durable.WaitUntil(func(n int) bool { return n >= 2 }, retry.Fixed(60, time.Second))))
 		if err != nil {
 			return nil, err
 		}
 		four, err := durable.WaitForCondition(ctx, "second", increment,
-			durable.WaitUntil(func(n int) bool { return n >= 4 }).FixedDelay(time.Second), durable.WithInitialState(two))
+			durable.WithWaitStrategy(durable.WaitUntil(func(n int) bool { return n >= 4 }, retry.Fixed(60, time.Second))), durable.WithInitialState(two))
 		if err != nil || four != 4 {
 			return nil, errors.New("second condition did not return 4")
 		}
@@ -103,7 +103,7 @@ func TestWaitForConditionCustomStateSerdes(t *testing.T) {
 		func(_ serdes.Context, d string) (string, error) { return strings.Trim(d, "<>"), nil })
 	r := newRunner(t, durable.NewHandler(func(ctx durable.Context, _ any) (string, error) {
 		return durable.WaitForCondition(ctx, "grow", func(_ durable.StepContext, s string) (string, error) { return s + "x", nil },
-			durable.WaitUntil(func(s string) bool { return len(s) >= 2 }).FixedDelay(time.Second),
+			durable.WithWaitStrategy(durable.WaitUntil(func(s string) bool { return len(s) >= 2 }, retry.Fixed(60, time.Second))),
 			durable.WithStateSerdes[string](wrap))
 	}, durable.WithLogHandler(discard{})))
 	res := mustRun(t, r, nil)
@@ -122,17 +122,17 @@ func TestWaitForConditionFailures(t *testing.T) {
 	for _, tc := range []struct {
 		name      string
 		check     func(durable.StepContext, int) (int, error)
-		opts      []durable.ConditionOption[int]
+		opts      []durable.WaitForConditionOption[int]
 		errorType string
 		checks    int
 	}{
 		{"check error", func(durable.StepContext, int) (int, error) { return 0, boom },
-			[]durable.ConditionOption[int]{durable.WaitUntil(func(int) bool { return false })}, "Error", 1},
+			[]durable.WaitForConditionOption[int]{durable.WithWaitStrategy(durable.WaitUntil(func(int) bool { return false }, nil))}, "Error", 1},
 		{"exhausted", increment,
-			[]durable.ConditionOption[int]{durable.WaitUntil(func(int) bool { return false }).MaxAttempts(3).FixedDelay(time.Second)},
+			[]durable.WaitForConditionOption[int]{durable.WithWaitStrategy(durable.WaitUntil(func(int) bool { return false }, retry.Fixed(3, time.Second)))},
 			durable.ErrorTypeConditionExhausted, 3},
 		{"strategy panics", increment,
-			[]durable.ConditionOption[int]{durable.WithWaitStrategy(func(int, int) durable.WaitDecision { panic("bad strategy") })},
+			[]durable.WaitForConditionOption[int]{durable.WithWaitStrategy(func(int, int) durable.WaitDecision { panic("bad strategy") })},
 			"Panic", 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -173,10 +173,9 @@ func TestWaitForConditionFailures(t *testing.T) {
 func TestWaitForConditionValidation(t *testing.T) {
 	r := newRunner(t, durable.NewHandler(func(ctx durable.Context, _ any) ([]string, error) {
 		var out []string
-		for _, opts := range [][]durable.ConditionOption[int]{
+		for _, opts := range [][]durable.WaitForConditionOption[int]{
 			nil, // no strategy
-			{durable.WaitUntil(func(int) bool { return true }).Backoff(0.5)},
-			{durable.WaitUntil[int](nil)},
+			{durable.WithWaitStrategy(durable.WaitUntil[int](nil, nil))}, // no condition
 		} {
 			_, err := durable.WaitForCondition(ctx, "", increment, opts...)
 			var ve *durable.ValidationError
@@ -185,7 +184,7 @@ func TestWaitForConditionValidation(t *testing.T) {
 			}
 			out = append(out, ve.Field)
 		}
-		_, err := durable.WaitForCondition[int](ctx, "", nil, durable.WaitUntil(func(int) bool { return true }))
+		_, err := durable.WaitForCondition[int](ctx, "", nil, durable.WithWaitStrategy(durable.WaitUntil(func(int) bool { return true }, nil)))
 		var ve *durable.ValidationError
 		if !errors.As(err, &ve) {
 			return nil, errors.New("nil check: want a *ValidationError")
@@ -197,12 +196,12 @@ func TestWaitForConditionValidation(t *testing.T) {
 	wantHistory(t, r, "InvocationCompleted", "ExecutionSucceeded")
 }
 
-func TestWaitStrategyBuilderDelays(t *testing.T) {
-	s, err := durable.WaitUntil(func(n int) bool { return n >= 10 }).
-		InitialDelay(2 * time.Second).MaxDelay(5 * time.Second).Backoff(2).Jitter(retry.JitterNone).MaxAttempts(4).Build()
+func TestWaitUntilDelays(t *testing.T) {
+	schedule, err := retry.New(retry.Config{MaxAttempts: 4, InitialDelay: 2 * time.Second, MaxDelay: 5 * time.Second, Backoff: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
+	s := durable.WaitUntil(func(n int) bool { return n >= 10 }, schedule)
 	var got []string
 	for attempt := 1; attempt <= 4; attempt++ {
 		d := s(0, attempt)

@@ -18,7 +18,7 @@ func approve(ctx durable.Context, doc string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	decision, err := cb.Result()
+	decision, err := cb.Get()
 	if err != nil {
 		return "", err
 	}

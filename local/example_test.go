@@ -69,7 +69,7 @@ func ExampleService_SendCallbackSuccess() {
 		if err != nil {
 			return "", err
 		}
-		return cb.Result()
+		return cb.Get()
 	}
 	svc := local.New(local.WithClock(local.NewVirtualClock(time.Time{})))
 	defer svc.Close()

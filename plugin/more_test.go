@@ -24,7 +24,7 @@ func TestCallbackEndsOnReplay(t *testing.T) {
 		if err != nil {
 			return "", err
 		}
-		return cb.Result()
+		return cb.Get()
 	}
 	h := durable.NewHandler(wf, durable.WithPlugins(rec.plugin(checkpoint.TypeCallback)))
 	r := durabletest.New(withEvents(h))

@@ -8,5 +8,5 @@ func callback4_1(ctx durable.Context, name string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return cb.Result()
+	return cb.Get()
 }

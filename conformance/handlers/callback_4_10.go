@@ -16,5 +16,5 @@ func callback4_10(ctx durable.Context, name string) (string, error) {
 	if err := durable.Wait(ctx, "", 5*time.Second); err != nil {
 		return "", err
 	}
-	return cb.Result()
+	return cb.Get()
 }

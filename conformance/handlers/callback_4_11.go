@@ -16,5 +16,5 @@ func callback4_11(ctx durable.Context, name string) (string, error) {
 	if err := durable.Wait(ctx, "", 6*time.Second); err != nil {
 		return "", err
 	}
-	return cb.Result()
+	return cb.Get()
 }

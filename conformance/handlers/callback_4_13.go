@@ -14,7 +14,7 @@ func callback4_13(ctx durable.Context, name string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	msg, err := cb.Result()
+	msg, err := cb.Get()
 	var cbErr *durable.CallbackError
 	if errors.As(err, &cbErr) {
 		msg = "callback failed: " + cbErr.Error()

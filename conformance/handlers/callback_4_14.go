@@ -14,7 +14,7 @@ func callback4_14(ctx durable.Context, name string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	msg, err := cb.Result()
+	msg, err := cb.Get()
 	var timeout *durable.CallbackTimeoutError
 	if errors.As(err, &timeout) {
 		msg = "callback timed out"

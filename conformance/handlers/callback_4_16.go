@@ -23,11 +23,11 @@ func numberSerdes() serdes.Serdes {
 
 // callback4_16: a callback whose answer a custom serdes turns into a number.
 func callback4_16(ctx durable.Context, name string) (countResult, error) {
-	cb, err := durable.CreateCallback[int](ctx, name, durable.WithSerdes(numberSerdes()))
+	cb, err := durable.CreateCallback[int](ctx, name, durable.WithResultSerdes(numberSerdes()))
 	if err != nil {
 		return countResult{}, err
 	}
-	n, err := cb.Result()
+	n, err := cb.Get()
 	if err != nil {
 		return countResult{}, err
 	}

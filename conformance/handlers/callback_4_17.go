@@ -10,7 +10,7 @@ func callback4_17(ctx durable.Context, names []string) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		r, err := cb.Result()
+		r, err := cb.Get()
 		if err != nil {
 			return nil, err
 		}

@@ -19,11 +19,11 @@ func callback4_19(ctx durable.Context, names []string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	rb, err := b.Result()
+	rb, err := b.Get()
 	if err != nil {
 		return nil, err
 	}
-	ra, err := a.Result()
+	ra, err := a.Get()
 	if err != nil {
 		return nil, err
 	}

@@ -8,5 +8,5 @@ func callback4_2(ctx durable.Context, _ any) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return cb.Result()
+	return cb.Get()
 }

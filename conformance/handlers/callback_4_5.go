@@ -13,5 +13,5 @@ func callback4_5(ctx durable.Context, name string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return cb.Result()
+	return cb.Get()
 }

@@ -14,7 +14,7 @@ func callbackStepResult(ctx durable.Context, name string, opts ...durable.Callba
 	}); err != nil {
 		return "", err
 	}
-	return cb.Result()
+	return cb.Get()
 }
 
 // callback4_7: a callback, then a step, then the callback's result: the

@@ -11,7 +11,7 @@ func map9_13(ctx durable.Context, numbers []int) ([]int, error) {
 	r, err := durable.Map(ctx, "named-items", numbers,
 		func(_ durable.Context, _ int, n int) (int, error) { return 10 * n, nil },
 		durable.WithMaxConcurrency(1),
-		durable.WithItemNamer(func(_ int, n int) string { return fmt.Sprintf("item-%d", n) }))
+		durable.WithItemNamer(func(i int) string { return fmt.Sprintf("item-%d", numbers[i]) }))
 	if err != nil {
 		return nil, err
 	}

@@ -15,7 +15,7 @@ func step1_17(env harness.Env) harness.Deployment {
 			sc.Logger().Info("processing " + input)
 			exitRuntime(sc)
 			return "unreachable", nil
-		}, durable.AtMostOncePerRetry(), durable.WithRetry(retry.None()))
+		}, durable.WithAtMostOncePerRetry(), durable.WithRetry(retry.None()))
 	})
 	return harness.Deployment{Handler: crashable{h}}
 }

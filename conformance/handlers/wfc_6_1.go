@@ -4,10 +4,10 @@ import "github.com/lambda-durable/durable"
 
 // countTo polls a counter that starts at from and grows by one per check,
 // until it reaches threshold.
-func countTo(ctx durable.Context, from, threshold int, opts ...durable.ConditionOption[int]) (int, error) {
-	opts = append([]durable.ConditionOption[int]{
+func countTo(ctx durable.Context, from, threshold int, opts ...durable.WaitForConditionOption[int]) (int, error) {
+	opts = append([]durable.WaitForConditionOption[int]{
 		durable.WithInitialState(from),
-		durable.WaitUntil(func(n int) bool { return n >= threshold }),
+		durable.WithWaitStrategy(durable.WaitUntil(func(n int) bool { return n >= threshold }, nil)),
 	}, opts...)
 	return durable.WaitForCondition(ctx, "", func(_ durable.StepContext, n int) (int, error) {
 		return n + 1, nil

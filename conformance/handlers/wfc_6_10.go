@@ -6,5 +6,5 @@ import "github.com/lambda-durable/durable"
 func waitForCondition6_10(ctx durable.Context, _ any) (*int, error) {
 	return durable.WaitForCondition(ctx, "", func(durable.StepContext, *int) (*int, error) {
 		return nil, nil
-	}, durable.WaitUntil(func(*int) bool { return true }))
+	}, durable.WithWaitStrategy(durable.WaitUntil(func(*int) bool { return true }, nil)))
 }

@@ -28,5 +28,5 @@ func tagSerdes() serdes.Serdes {
 func waitForCondition6_11(ctx durable.Context, _ any) (string, error) {
 	return durable.WaitForCondition(ctx, "", func(_ durable.StepContext, s string) (string, error) {
 		return s + "x", nil
-	}, durable.WaitUntil(func(s string) bool { return len(s) >= 2 }), durable.WithStateSerdes[string](tagSerdes()))
+	}, durable.WithWaitStrategy(durable.WaitUntil(func(s string) bool { return len(s) >= 2 }, nil)), durable.WithStateSerdes[string](tagSerdes()))
 }

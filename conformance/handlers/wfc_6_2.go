@@ -7,5 +7,5 @@ import "github.com/lambda-durable/durable"
 func waitForCondition6_2(ctx durable.Context, threshold int) (int, error) {
 	return durable.WaitForCondition(ctx, "", func(_ durable.StepContext, n int) (int, error) {
 		return n, nil
-	}, durable.WithInitialState(5), durable.WaitUntil(func(n int) bool { return n >= threshold }))
+	}, durable.WithInitialState(5), durable.WithWaitStrategy(durable.WaitUntil(func(n int) bool { return n >= threshold }, nil)))
 }

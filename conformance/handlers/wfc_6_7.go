@@ -14,5 +14,5 @@ func failingCheck(durable.StepContext, int) (int, error) {
 // waitForCondition6_7: the check fails at once; the operation fails without
 // retry and so does the execution.
 func waitForCondition6_7(ctx durable.Context, _ any) (int, error) {
-	return durable.WaitForCondition(ctx, "", failingCheck, durable.WaitUntil(func(int) bool { return true }))
+	return durable.WaitForCondition(ctx, "", failingCheck, durable.WithWaitStrategy(durable.WaitUntil(func(int) bool { return true }, nil)))
 }

@@ -12,7 +12,7 @@ type approval struct {
 // waitForCallback7_11: the answer is decoded as a JSON object and the handler
 // returns its status.
 func waitForCallback7_11(ctx durable.Context, name string) (string, error) {
-	a, err := durable.WaitForCallback[approval](ctx, name, submitNothing, durable.WithSerdes(serdes.JSON{}))
+	a, err := durable.WaitForCallback[approval](ctx, name, submitNothing, durable.WithResultSerdes(serdes.JSON{}))
 	if err != nil {
 		return "", err
 	}

@@ -22,7 +22,7 @@ type Env struct {
 	// Options are the handler options every durable function of the run is
 	// built with (before its own): the Runner sets them to reach the service
 	// under test and to log to Logs.
-	Options []durable.Option
+	Options []durable.HandlerOption
 }
 
 // Deployment is the set of functions one requirement needs.

@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
 	"github.com/lambda-durable/durable"
+	"github.com/lambda-durable/durable/checkpoint"
 	"github.com/lambda-durable/durable/conformance/harness"
 	"github.com/lambda-durable/durable/conformance/spec"
 	"github.com/lambda-durable/durable/local"
@@ -64,8 +65,8 @@ func (l Local) Run(ctx context.Context, req *spec.Requirement, factory harness.F
 	if logs == nil {
 		logs = io.Discard
 	}
-	env.Options = append([]durable.Option{
-		durable.WithLambdaClient(client),
+	env.Options = append([]durable.HandlerOption{
+		durable.WithCheckpointClient(checkpoint.NewLambdaClient(client)),
 		durable.WithLogHandler(LogHandler(logs)),
 	}, env.Options...)
 	dep := factory(env)

@@ -107,7 +107,7 @@ CallbackActions:
 		if err := durable.Wait(ctx, "", 5*time.Second); err != nil {
 			return "", err
 		}
-		return cb.Result()
+		return cb.Get()
 	}), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -128,7 +128,7 @@ func TestRunStuck(t *testing.T) {
 		if err != nil {
 			return "", err
 		}
-		return cb.Result()
+		return cb.Get()
 	}), nil)
 	if !errors.Is(err, ErrStuck) {
 		t.Errorf("error %v, want ErrStuck", err)

@@ -61,7 +61,7 @@ func Workflow(ctx durable.Context, job Job) (Report, error) {
 	res, err := durable.Map(ctx, "render", job.Images, render,
 		durable.WithMaxConcurrency(parallel),
 		durable.WithToleratedFailurePercentage(25),
-		durable.WithItemNamer(func(_ int, image string) string { return "render " + image }))
+		durable.WithItemNamer(func(i int) string { return "render " + job.Images[i] }))
 	if err != nil {
 		return Report{}, err
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
 	"github.com/lambda-durable/durable"
+	"github.com/lambda-durable/durable/checkpoint"
 	"github.com/lambda-durable/durable/local"
 	"github.com/lambda-durable/durable/local/httpapi"
 	"github.com/lambda-durable/durable/local/timeline"
@@ -87,7 +88,7 @@ func RunDemo(ctx context.Context, w io.Writer, opts DemoOptions) (*DemoResult, e
 	}
 	defer srv.Close()
 	client := httpapi.LambdaClient(srv.URL())
-	handler := NewHandler(durable.WithLambdaClient(client), durable.WithLogger(opts.Logger))
+	handler := NewHandler(durable.WithCheckpointClient(checkpoint.NewLambdaClient(client)), durable.WithLogHandler(opts.Logger.Handler()))
 	if err := svc.RegisterFunction(FunctionName, handler, local.WithoutContextClient()); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrDemo, err)
 	}

@@ -172,7 +172,7 @@ func validate(o Order) (int, error) {
 }
 
 // NewHandler returns the workflow as a durable Lambda handler.
-func NewHandler(opts ...durable.Option) *durable.Handler {
+func NewHandler(opts ...durable.HandlerOption) *durable.Handler {
 	return durable.NewHandler(Workflow, opts...)
 }
 

@@ -14,7 +14,7 @@ import (
 	"github.com/lambda-durable/durable/local"
 )
 
-var quiet = durable.WithLogger(slog.New(slog.DiscardHandler))
+var quiet = durable.WithLogHandler(slog.DiscardHandler)
 
 // runUntilShipment runs the sample order in process until it waits for the
 // warehouse and returns the runner and the open callback.

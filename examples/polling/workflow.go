@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/lambda-durable/durable"
+	"github.com/lambda-durable/durable/retry"
 )
 
 // Request asks for an export of a dataset.
@@ -56,8 +57,7 @@ func Workflow(x Exporter) func(ctx durable.Context, r Request) (string, error) {
 			func(sc durable.StepContext, j Job) (Job, error) {
 				return x.Status(sc, j.ID)
 			},
-			durable.WaitUntil(Job.Finished).
-				InitialDelay(10*time.Second).MaxDelay(2*time.Minute).Backoff(1.5).MaxAttempts(MaxChecks),
+			durable.WithWaitStrategy(durable.WaitUntil(Job.Finished, retry.Exponential(MaxChecks, 10*time.Second, 2*time.Minute))),
 			durable.WithInitialState(Job{ID: id, State: "RUNNING"}))
 		var se *durable.StepError
 		if errors.As(err, &se) && se.ErrorType() == durable.ErrorTypeConditionExhausted {

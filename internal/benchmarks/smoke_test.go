@@ -51,10 +51,10 @@ func TestAllocBudgets(t *testing.T) {
 	if raceEnabled {
 		t.Skip("the race detector changes allocation counts")
 	}
-	perStep := func(opts ...durable.Option) float64 {
+	perStep := func(opts ...durable.HandlerOption) float64 {
 		n := stepsPerInvocation
 		client := &memClient{}
-		h := stepLoop(&n, append([]durable.Option{quiet}, opts...)...)
+		h := stepLoop(&n, append([]durable.HandlerOption{quiet}, opts...)...)
 		ctx := lambdaContext(t, client)
 		ev := event(t)
 		return testing.AllocsPerRun(20, func() {

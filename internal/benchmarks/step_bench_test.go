@@ -18,7 +18,7 @@ const stepsPerInvocation = 100
 
 // stepLoop is a handler whose invocations each run *n live at-least-once
 // steps; the benchmark sets *n before each invocation.
-func stepLoop(n *int, opts ...durable.Option) *durable.Handler {
+func stepLoop(n *int, opts ...durable.HandlerOption) *durable.Handler {
 	return durable.NewHandler(func(ctx durable.Context, _ struct{}) (int, error) {
 		sum := 0
 		for range *n {

@@ -40,8 +40,8 @@ var modes = []struct {
 
 // benchExecution runs one execution of wf per iteration on the local
 // service and checks that it returns want.
-func benchExecution(b *testing.B, wf func(durable.Context, struct{}) (int, error), want int, calls *serviceCalls, opts ...durable.Option) {
-	h := durable.NewHandler(wf, append([]durable.Option{quiet, durable.WithCheckpointMiddleware(calls.middleware())}, opts...)...)
+func benchExecution(b *testing.B, wf func(durable.Context, struct{}) (int, error), want int, calls *serviceCalls, opts ...durable.HandlerOption) {
+	h := durable.NewHandler(wf, append([]durable.HandlerOption{quiet, durable.WithCheckpointMiddleware(calls.middleware())}, opts...)...)
 	var cpu cpuMeter
 	mem := watchMemory()
 	b.ReportAllocs()

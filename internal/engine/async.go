@@ -8,7 +8,7 @@ import (
 )
 
 // Asynchronous operations. An operation can run on its own tracked goroutine
-// while the code that started it goes on (a callback whose Result is asked
+// while the code that started it goes on (a callback whose Get is asked
 // for later, a future). Ids must stay deterministic and the updates keep the
 // order of the code, so the starter blocks until the operation has started:
 // its id is assigned and its START is queued (the kind calls markStarted
@@ -73,16 +73,16 @@ func (a *Async[T]) OperationID() string { return a.id }
 // Done reports whether the operation has ended in this invocation.
 func (a *Async[T]) Done() bool { return a.done.Fired() }
 
-// Wait blocks until the operation ends and returns its value and error. If
+// Get blocks until the operation ends and returns its value and error. If
 // the invocation suspends meanwhile, the calling goroutine exits like any
 // durable code blocked on the service.
-func (a *Async[T]) Wait() (T, error) {
+func (a *Async[T]) Get() (T, error) {
 	a.done.Wait()
 	return a.val, a.err
 }
 
 // Cancel closes the operation with CANCEL if it is a wait, callback or
-// chained invoke the service still has as started; Wait then returns its
+// chained invoke the service still has as started; Get then returns its
 // cancelled outcome. It reports whether a CANCEL was sent.
 func (a *Async[T]) Cancel() bool {
 	if a.id == "" {
@@ -92,7 +92,7 @@ func (a *Async[T]) Cancel() bool {
 }
 
 // WaitAsync is Wait on its own goroutine: it returns once the wait has
-// started, and the handle's Wait returns when the wait is over (or
+// started, and the handle's Get returns when the wait is over (or
 // ErrWaitCancelled after Cancel).
 func WaitAsync(c *Context, name string, d time.Duration) *Async[struct{}] {
 	w, err := newWait(name, d)

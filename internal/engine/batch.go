@@ -265,7 +265,7 @@ func (b *batchRun[O]) call(c *Context, i int) (v O, err error) {
 func (b *batchRun[O]) settle(scope *Context, it *item[O], bi *BatchItem[O]) {
 	v, err := it.val, it.err
 	if it.async != nil {
-		v, err = it.async.Wait()
+		v, err = it.async.Get()
 	}
 	b.outcome(scope, it.index, v, err, bi)
 }

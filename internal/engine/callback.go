@@ -20,9 +20,10 @@ type CallbackOptions struct {
 	// HeartbeatTimeout is the longest gap allowed between heartbeats (whole
 	// seconds; 0: none).
 	HeartbeatTimeout time.Duration
-	// Serdes decodes the result. nil: serdes.Raw for string, []byte and any
-	// results (the answer as sent), the handler's serdes otherwise.
-	Serdes serdes.Serdes
+	// Serdes decodes the result (a callback's result is only decoded). nil:
+	// serdes.Raw for string, []byte and any results (the answer as sent),
+	// the handler's serdes otherwise.
+	Serdes serdes.Deserializer
 }
 
 // validate checks the timeouts and converts them to seconds.
@@ -64,6 +65,23 @@ func rawSerdesFor[T any]() serdes.Serdes {
 	return nil
 }
 
+// decodeOnly is the serdes of an operation whose result is only ever
+// decoded (a callback's, an invoke's): the engine never serializes it.
+type decodeOnly struct{ serdes.Deserializer }
+
+func (decodeOnly) Serialize(sc serdes.Context, _ any) (string, error) {
+	return "", &serdes.Error{Op: serdes.OpSerialize, OperationID: sc.OperationID, Err: errors.New("this serdes only decodes")}
+}
+
+// decoding returns d as the serdes of an operation that only decodes its
+// result (nil for nil).
+func decoding(d serdes.Deserializer) serdes.Serdes {
+	if s, ok := d.(serdes.Serdes); ok || d == nil {
+		return s
+	}
+	return decodeOnly{d}
+}
+
 // Callback is a callback created by CreateCallback. Its methods are safe for
 // concurrent use.
 type Callback[T any] struct {
@@ -81,14 +99,14 @@ func (cb *Callback[T]) OperationID() string { return cb.async.OperationID() }
 // Done reports whether the callback's outcome is known in this invocation.
 func (cb *Callback[T]) Done() bool { return cb.async.Done() }
 
-// Result blocks until the callback is answered and returns the decoded
+// Get blocks until the callback is answered and returns the decoded
 // result, or a *CallbackError (failure, cancellation) or a
 // *CallbackTimeoutError. While nothing else can progress the invocation
 // suspends and a later one resumes here.
-func (cb *Callback[T]) Result() (T, error) { return cb.async.Wait() }
+func (cb *Callback[T]) Get() (T, error) { return cb.async.Get() }
 
 // Cancel closes the callback with CANCEL if it is still waiting for an
-// answer; Result then returns a *CallbackError matching ErrCancelled. It
+// answer; Get then returns a *CallbackError matching ErrCancelled. It
 // reports whether a CANCEL was sent.
 func (cb *Callback[T]) Cancel() bool { return cb.async.Cancel() }
 
@@ -102,7 +120,7 @@ type callbackRun[T any] struct {
 // CreateCallback creates a callback named name on c. Its START is durable
 // when CreateCallback returns, so ID can be handed to an external system at
 // once. The callback then waits on its own goroutine: the operation chain
-// sees it from creation to outcome, and Result returns that outcome.
+// sees it from creation to outcome, and Get returns that outcome.
 // Validation errors, and errors that prevent the START, are returned here.
 func CreateCallback[T any](c *Context, name string, o CallbackOptions) (*Callback[T], error) {
 	opts, err := o.validate()
@@ -114,7 +132,7 @@ func CreateCallback[T any](c *Context, name string, o CallbackOptions) (*Callbac
 	k.op.Type = checkpoint.TypeCallback
 	k.op.SubType = checkpoint.SubTypeCallback
 	k.op.Name = name
-	k.serdes = o.Serdes
+	k.serdes = decoding(o.Serdes)
 	if k.serdes == nil {
 		k.serdes = rawSerdesFor[T]()
 	}
@@ -124,7 +142,7 @@ func CreateCallback[T any](c *Context, name string, o CallbackOptions) (*Callbac
 		}
 	})
 	if k.callbackID == "" {
-		_, err := a.Wait()
+		_, err := a.Get()
 		if err == nil {
 			err = errors.New("durable: internal error: callback has no id")
 		}

@@ -53,7 +53,7 @@ func waitTarget() *durable.Handler {
 		if err != nil {
 			return "", err
 		}
-		return cb.Result()
+		return cb.Get()
 	}, durable.WithLogHandler(slog.DiscardHandler))
 }
 
@@ -63,15 +63,15 @@ func TestCancelAsyncWaitAndInvoke(t *testing.T) {
 			var seen []string
 			r := engineRunner(t, mode, func(c *engine.Context) (any, error) {
 				w := engine.WaitAsync(c, "long", 24*time.Hour)
-				inv := engine.InvokeAsync[int, string](c, "call", "target", 1, engine.InvokeOptions{})
+				inv := engine.InvokeAsync[string](c, "call", "target", 1, engine.InvokeOptions{})
 				if w.OperationID() == "" || inv.OperationID() == "" {
 					return nil, errors.New("handles without ids")
 				}
 				if !c.IsReplaying() && (!w.Cancel() || !inv.Cancel()) {
 					return nil, errors.New("Cancel sent nothing")
 				}
-				_, werr := w.Wait()
-				_, ierr := inv.Wait()
+				_, werr := w.Get()
+				_, ierr := inv.Get()
 				seen = append(seen, fmt.Sprint(werr, " | ", ierr))
 				var ie *engine.InvokeError
 				if !errors.Is(werr, engine.ErrWaitCancelled) || !errors.Is(ierr, engine.ErrCancelled) ||
@@ -125,11 +125,11 @@ func TestCancelPendingInsideABranch(t *testing.T) {
 							return "", err
 						}
 						w := engine.WaitAsync(cc, "nap", time.Hour)
-						inv := engine.InvokeAsync[int, string](cc, "call", "target", 1, engine.InvokeOptions{})
+						inv := engine.InvokeAsync[string](cc, "call", "target", 1, engine.InvokeOptions{})
 						ready.Fire()
-						_, err1 := cb.Result()
-						_, err2 := w.Wait()
-						_, err3 := inv.Wait()
+						_, err1 := cb.Get()
+						_, err2 := w.Get()
+						_, err3 := inv.Get()
 						return "", errors.Join(err1, err2, err3)
 					}, engine.ChildOptions{})
 				})
@@ -174,14 +174,14 @@ func TestAsyncKeepsOrderAndIDs(t *testing.T) {
 		if err != nil {
 			return nil, err
 		}
-		if _, err := a.Wait(); err != nil {
+		if _, err := a.Get(); err != nil {
 			return nil, err
 		}
-		if _, err := b.Wait(); err != nil {
+		if _, err := b.Get(); err != nil {
 			return nil, err
 		}
 		bad := engine.WaitAsync(c, "bad", time.Millisecond)
-		if _, err := bad.Wait(); err == nil || bad.OperationID() != "" || !bad.Done() || bad.Cancel() {
+		if _, err := bad.Get(); err == nil || bad.OperationID() != "" || !bad.Done() || bad.Cancel() {
 			return nil, errors.New("an invalid wait should fail at once")
 		}
 		return a.OperationID() + b.OperationID() + s, nil

@@ -13,8 +13,19 @@ import (
 // that has already completed or was abandoned: its updates are never sent.
 var ErrContextClosed = errors.New("durable: operation on a child context that is already closed")
 
-// ErrWaitCancelled is returned by a wait that the service cancelled.
-var ErrWaitCancelled = errors.New("durable: wait cancelled")
+// ErrWaitCancelled is returned by a wait that was cancelled. It matches
+// ErrCancelled (errors.Is), like every cancelled operation's error.
+var ErrWaitCancelled error = waitCancelled{}
+
+type waitCancelled struct{}
+
+func (waitCancelled) Error() string { return "durable: wait cancelled" }
+
+// Unwrap returns ErrCancelled.
+func (waitCancelled) Unwrap() error { return ErrCancelled }
+
+// ErrorType names the error in a recorded ErrorObject.
+func (waitCancelled) ErrorType() string { return "WaitCancelled" }
 
 // StepError is the failure of a step whose retries are exhausted (or that
 // does not retry). Live and replayed runs return equal StepErrors, so code

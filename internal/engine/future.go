@@ -12,8 +12,8 @@ import (
 // Awaitable.
 type Handle[T any] interface {
 	Awaitable
-	// Wait blocks until the operation ends and returns its outcome.
-	Wait() (T, error)
+	// Get blocks until the operation ends and returns its outcome.
+	Get() (T, error)
 	// Cancel gives the operation up if it has not ended (see the
 	// implementations) and reports whether anything was cancelled.
 	Cancel() bool
@@ -45,7 +45,7 @@ func (a *Async[T]) outcomeErr() error {
 }
 
 // StepAsync is Step on its own goroutine: it returns once the step's id is
-// assigned, and the handle's Wait returns the step's outcome. A step cannot
+// assigned, and the handle's Get returns the step's outcome. A step cannot
 // be cancelled: Cancel does nothing and the step runs to its outcome.
 func StepAsync[T any](c *Context, name string, fn func(*StepContext) (T, error), o StepOptions) *Async[T] {
 	if fn == nil {
@@ -78,7 +78,7 @@ type ChildAsync[T any] struct {
 
 // RunInChildContextAsync is RunInChildContext on its own goroutine: it
 // returns once the child context has started (or has been replayed), and
-// the handle's Wait returns its outcome.
+// the handle's Get returns its outcome.
 func RunInChildContextAsync[T any](c *Context, name string, fn func(*Context) (T, error), o ChildOptions) *ChildAsync[T] {
 	if fn == nil {
 		return &ChildAsync[T]{Async: failedAsync[T](c.exec, &ValidationError{Field: "child context function", Message: "nil"})}
@@ -95,9 +95,9 @@ func RunInChildContextAsync[T any](c *Context, name string, fn func(*Context) (T
 	return h
 }
 
-// Wait blocks until the child context ends and returns its outcome; after
+// Get blocks until the child context ends and returns its outcome; after
 // Cancel it returns at once a *ChildContextError matching ErrCancelled.
-func (h *ChildAsync[T]) Wait() (T, error) {
+func (h *ChildAsync[T]) Get() (T, error) {
 	h.mu.Lock()
 	err := h.cancelled
 	h.mu.Unlock()
@@ -105,7 +105,7 @@ func (h *ChildAsync[T]) Wait() (T, error) {
 		var zero T
 		return zero, err
 	}
-	return h.Async.Wait()
+	return h.Async.Get()
 }
 
 // outcomeErr returns the error once ended or cancelled.
@@ -163,7 +163,7 @@ func (h *ChildAsync[T]) Cancel() bool {
 }
 
 // Handle returns the callback's outcome as a handle, for the combinators
-// (Result and the handle's Wait return the same outcome).
+// (its Get and the handle's Get return the same outcome).
 func (cb *Callback[T]) Handle() Handle[T] { return cb.async }
 
 // FailedHandle returns a handle of c's invocation that has already ended

@@ -14,9 +14,9 @@ type InvokeOptions struct {
 	// TenantID is passed to the target function for tenant isolation.
 	TenantID string
 	// PayloadSerdes encodes the input (nil: the handler's serdes).
-	PayloadSerdes serdes.Serdes
+	PayloadSerdes serdes.Serializer
 	// ResultSerdes decodes the result (nil: the handler's serdes).
-	ResultSerdes serdes.Serdes
+	ResultSerdes serdes.Deserializer
 }
 
 // InvokeError is a chained invoke that did not succeed: the target
@@ -73,7 +73,7 @@ type invokeRun[O any] struct {
 	function      string
 	tenant        string
 	input         any
-	payloadSerdes serdes.Serdes
+	payloadSerdes serdes.Serializer
 	out           O
 }
 
@@ -81,8 +81,8 @@ type invokeRun[O any] struct {
 // qualified) with input as a chained invoke named name on c, and returns
 // its decoded result. The invocation suspends while the target runs. A
 // failed, timed-out, stopped or cancelled target is an *InvokeError.
-func Invoke[I, O any](c *Context, name, functionName string, input I, o InvokeOptions) (O, error) {
-	k, err := newInvoke[I, O](name, functionName, input, o)
+func Invoke[O any](c *Context, name, functionName string, input any, o InvokeOptions) (O, error) {
+	k, err := newInvoke[O](name, functionName, input, o)
 	if err != nil {
 		var zero O
 		return zero, err
@@ -96,15 +96,15 @@ func Invoke[I, O any](c *Context, name, functionName string, input I, o InvokeOp
 
 // InvokeAsync is Invoke on its own goroutine: it returns once the invoke has
 // started, and the handle's Wait returns Invoke's result.
-func InvokeAsync[I, O any](c *Context, name, functionName string, input I, o InvokeOptions) *Async[O] {
-	k, err := newInvoke[I, O](name, functionName, input, o)
+func InvokeAsync[O any](c *Context, name, functionName string, input any, o InvokeOptions) *Async[O] {
+	k, err := newInvoke[O](name, functionName, input, o)
 	if err != nil {
 		return failedAsync[O](c.exec, err)
 	}
 	return goRun(c, &k.run, func() O { return k.out }, nil)
 }
 
-func newInvoke[I, O any](name, functionName string, input I, o InvokeOptions) (*invokeRun[O], error) {
+func newInvoke[O any](name, functionName string, input any, o InvokeOptions) (*invokeRun[O], error) {
 	if strings.TrimSpace(functionName) == "" {
 		return nil, &ValidationError{Field: "function name", Message: "empty"}
 	}
@@ -113,7 +113,7 @@ func newInvoke[I, O any](name, functionName string, input I, o InvokeOptions) (*
 	k.op.Type = checkpoint.TypeChainedInvoke
 	k.op.SubType = checkpoint.SubTypeChainedInvoke
 	k.op.Name = name
-	k.serdes = o.ResultSerdes
+	k.serdes = decoding(o.ResultSerdes)
 	return k, nil
 }
 
@@ -139,9 +139,9 @@ func (k *invokeRun[O]) failed(r *run, obj *checkpoint.ErrorObject) error {
 func (k *invokeRun[O]) execute(ctx context.Context, r *run) error {
 	e := r.scope.exec
 	if r.rec == nil {
-		ps := k.payloadSerdes
-		if ps == nil {
-			ps = e.en.cfg.Serdes
+		var ps serdes.Serializer = e.en.cfg.Serdes
+		if k.payloadSerdes != nil {
+			ps = k.payloadSerdes
 		}
 		payload, err := ps.Serialize(r.serdesContext(), k.input)
 		if err != nil {

@@ -45,28 +45,28 @@ func (e *ConditionExhaustedError) Error() string {
 func (e *ConditionExhaustedError) ErrorType() string { return ErrorTypeConditionExhausted }
 
 // ConditionStrategy builds the standard wait strategy: stop as soon as done
-// reports true for the state, otherwise continue with cfg's exponential
-// backoff and jitter (cfg.RetryIf is ignored), and fail with a
-// *ConditionExhaustedError after cfg.MaxAttempts checks.
-func ConditionStrategy[S any](done func(state S) bool, cfg retry.Config) (func(S, int) WaitDecision, error) {
+// reports true for the state, otherwise continue after the delay schedule
+// decides (its error argument is nil), and fail with a
+// *ConditionExhaustedError when schedule allows no more attempts. A nil
+// schedule is retry.DefaultWaitForCondition(); a nil done gives a nil
+// strategy (which WaitForCondition rejects).
+func ConditionStrategy[S any](done func(state S) bool, schedule retry.Strategy) func(S, int) WaitDecision {
 	if done == nil {
-		return nil, &ValidationError{Field: "wait strategy", Message: "nil condition function"}
+		return nil
 	}
-	cfg.RetryIf = nil
-	delays, err := retry.New(cfg)
-	if err != nil {
-		return nil, &ValidationError{Field: "wait strategy", Message: err.Error()}
+	if schedule == nil {
+		schedule = retry.DefaultWaitForCondition()
 	}
 	return func(state S, attempt int) WaitDecision {
 		if done(state) {
 			return WaitDecision{}
 		}
-		d := delays(attempt, nil)
+		d := schedule(attempt, nil)
 		if !d.Retry {
 			return WaitDecision{Err: &ConditionExhaustedError{Attempts: attempt}}
 		}
 		return WaitDecision{Continue: true, Delay: d.Delay}
-	}, nil
+	}
 }
 
 // ConditionOptions configures WaitForCondition.

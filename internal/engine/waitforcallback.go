@@ -38,9 +38,9 @@ func WaitForCallback[T any](c *Context, name string, submit func(sc *StepContext
 }
 
 // WaitForCallbackAsync is WaitForCallback on its own goroutine: it returns
-// once the wait-for-callback context has started, and the handle's Wait
+// once the wait-for-callback context has started, and the handle's Get
 // returns what WaitForCallback would. Cancel abandons the context (see
-// ChildAsync.Cancel): its callback is closed with CANCEL and Wait returns a
+// ChildAsync.Cancel): its callback is closed with CANCEL and Get returns a
 // *CallbackError matching ErrCancelled.
 func WaitForCallbackAsync[T any](c *Context, name string, submit func(sc *StepContext, callbackID string) error, o WaitForCallbackOptions) Handle[T] {
 	w, err := newWaitForCallback[T](c, name, submit, o)
@@ -56,7 +56,7 @@ type waitForCallback[T any] struct {
 	exec  *Execution
 	body  func(*Context) (string, error)
 	child ChildOptions
-	sd    serdes.Serdes
+	sd    serdes.Deserializer
 }
 
 func newWaitForCallback[T any](c *Context, name string, submit func(sc *StepContext, callbackID string) error, o WaitForCallbackOptions) (*waitForCallback[T], error) {
@@ -73,10 +73,11 @@ func newWaitForCallback[T any](c *Context, name string, submit func(sc *StepCont
 	w := &waitForCallback[T]{exec: c.exec, sd: o.Callback.Serdes,
 		child: ChildOptions{SubType: checkpoint.SubTypeWaitForCallback, Serdes: serdes.Raw{}}}
 	if w.sd == nil {
-		w.sd = rawSerdesFor[T]()
-	}
-	if w.sd == nil {
-		w.sd = c.exec.en.cfg.Serdes
+		if raw := rawSerdesFor[T](); raw != nil {
+			w.sd = raw
+		} else {
+			w.sd = c.exec.en.cfg.Serdes
+		}
 	}
 	w.body = func(cc *Context) (string, error) {
 		cb, err := CreateCallback[string](cc, childName(name, "callback"), cbOpts)
@@ -89,7 +90,7 @@ func newWaitForCallback[T any](c *Context, name string, submit func(sc *StepCont
 		if err != nil {
 			return "", err
 		}
-		return cb.Result()
+		return cb.Get()
 	}
 	return w, nil
 }
@@ -127,12 +128,12 @@ func (w *waitForCallback[T]) outcome(raw string, err error) (T, error) {
 }
 
 // waitForCallbackAsync is the handle of WaitForCallbackAsync: the child
-// context's handle, whose outcome Wait converts.
+// context's handle, whose outcome Get converts.
 type waitForCallbackAsync[T any] struct {
 	*ChildAsync[string]
 	w *waitForCallback[T]
 }
 
-// Wait blocks until the operation ends and returns what WaitForCallback
+// Get blocks until the operation ends and returns what WaitForCallback
 // would.
-func (h *waitForCallbackAsync[T]) Wait() (T, error) { return h.w.outcome(h.ChildAsync.Wait()) }
+func (h *waitForCallbackAsync[T]) Get() (T, error) { return h.w.outcome(h.ChildAsync.Get()) }

@@ -18,7 +18,7 @@ const Region = "us-east-1"
 // adjust the options further, as with lambda.New.
 //
 // Durable functions that the service invokes over HTTP checkpoint through
-// such a client: durable.NewHandler(fn, durable.WithLambdaClient(client)).
+// such a client: durable.NewHandler(fn, durable.WithCheckpointClient(checkpoint.NewLambdaClient(client))).
 func LambdaClient(url string, optFns ...func(*lambda.Options)) *lambda.Client {
 	opts := lambda.Options{
 		Region:       Region,

@@ -31,6 +31,6 @@
 // runs:
 //
 //	client := httpapi.LambdaClient(srv.URL())
-//	h := durable.NewHandler(workflow, durable.WithLambdaClient(client))
+//	h := durable.NewHandler(workflow, durable.WithCheckpointClient(checkpoint.NewLambdaClient(client)))
 //	svc.RegisterFunction("workflow", h, local.WithoutContextClient())
 package httpapi

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 
 	"github.com/lambda-durable/durable"
+	"github.com/lambda-durable/durable/checkpoint"
 	"github.com/lambda-durable/durable/local"
 	"github.com/lambda-durable/durable/local/httpapi"
 )
@@ -47,7 +48,7 @@ func Example() {
 	}
 	// The function checkpoints through its own client (HTTP), not through
 	// the in-process client the service would otherwise inject.
-	handler := durable.NewHandler(greet, durable.WithLambdaClient(client))
+	handler := durable.NewHandler(greet, durable.WithCheckpointClient(checkpoint.NewLambdaClient(client)))
 	if err := svc.RegisterFunction("greeter", handler, local.WithoutContextClient()); err != nil {
 		panic(err)
 	}

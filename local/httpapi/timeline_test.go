@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 
 	"github.com/lambda-durable/durable"
+	"github.com/lambda-durable/durable/checkpoint"
 	"github.com/lambda-durable/durable/local"
 	"github.com/lambda-durable/durable/local/timeline"
 )
@@ -32,7 +33,7 @@ func TestTimelineOverHTTP(t *testing.T) {
 		}
 		return n + 1, nil
 	}
-	if err := e.svc.RegisterFunction("wf", durable.NewHandler(wf, durable.WithLambdaClient(e.client)), local.WithoutContextClient()); err != nil {
+	if err := e.svc.RegisterFunction("wf", durable.NewHandler(wf, durable.WithCheckpointClient(checkpoint.NewLambdaClient(e.client))), local.WithoutContextClient()); err != nil {
 		t.Fatal(err)
 	}
 	ctx := t.Context()

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
 	"github.com/lambda-durable/durable"
+	"github.com/lambda-durable/durable/checkpoint"
 	"github.com/lambda-durable/durable/cmd/durable/boltstore"
 	"github.com/lambda-durable/durable/local"
 	"github.com/lambda-durable/durable/local/httpapi"
@@ -39,7 +40,7 @@ func (c *counters) workflow(ctx durable.Context, in string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	answer, err := cb.Result()
+	answer, err := cb.Get()
 	if err != nil {
 		return "", err
 	}
@@ -78,7 +79,7 @@ func startLifetime(t *testing.T, path string, c *counters) *lifetime {
 		t.Fatal(err)
 	}
 	l.client = httpapi.LambdaClient(l.srv.URL())
-	h := durable.NewHandler(c.workflow, durable.WithLambdaClient(l.client))
+	h := durable.NewHandler(c.workflow, durable.WithCheckpointClient(checkpoint.NewLambdaClient(l.client)))
 	if err := l.svc.RegisterFunction("restartable", h, local.WithoutContextClient()); err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,7 @@ type example struct {
 	name    string
 	summary string
 	input   string // a sample input for the usage text
-	handler func(opts ...durable.Option) *durable.Handler
+	handler func(opts ...durable.HandlerOption) *durable.Handler
 }
 
 // examples returns the workflows `durable serve` registers.

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 
 	"github.com/lambda-durable/durable"
+	"github.com/lambda-durable/durable/checkpoint"
 	"github.com/lambda-durable/durable/cmd/durable/boltstore"
 	"github.com/lambda-durable/durable/local"
 	"github.com/lambda-durable/durable/local/httpapi"
@@ -202,7 +203,7 @@ func startServer(cfg serverConfig) (_ *server, err error) {
 		if cfg.noExample {
 			break
 		}
-		h := ex.handler(durable.WithLambdaClient(s.client), durable.WithLogger(cfg.workflows))
+		h := ex.handler(durable.WithCheckpointClient(checkpoint.NewLambdaClient(s.client)), durable.WithLogHandler(cfg.workflows.Handler()))
 		if err := s.svc.RegisterFunction(ex.name, h, local.WithoutContextClient()); err != nil {
 			return nil, fmt.Errorf("registering %s: %w", ex.name, err)
 		}
