@@ -135,3 +135,22 @@ type soldOut struct{}
 
 func (soldOut) Error() string     { return "no seats left" }
 func (soldOut) ErrorType() string { return "SoldOut" }
+
+// NamedBranch names a branch without a struct literal; Branches makes
+// unnamed ones.
+func ExampleNamedBranch() {
+	credit := func(ctx durable.Context) (string, error) { return "credit ok", nil }
+	fraud := func(ctx durable.Context) (string, error) { return "fraud ok", nil }
+	workflow := func(ctx durable.Context, _ any) ([]string, error) {
+		res, err := durable.Parallel(ctx, "checks", []durable.Branch[string]{
+			durable.NamedBranch("credit", credit),
+			durable.NamedBranch("fraud", fraud),
+		})
+		if err != nil {
+			return nil, err
+		}
+		return res.Results(), res.Err()
+	}
+	runExample(workflow, nil)
+	// Output: SUCCEEDED ["credit ok","fraud ok"]
+}

@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/lambda-durable/durable"
 	"github.com/lambda-durable/durable/durabletest"
 	"github.com/lambda-durable/durable/retry"
+	"github.com/lambda-durable/durable/serdes"
 )
 
 // A workflow hands a callback's id to a warehouse, then waits (suspended,
@@ -133,4 +135,38 @@ func ExampleWaitForCallbackAsync() {
 	_ = res.Decode(&out)
 	fmt.Println(res.Status, out)
 	// Output: SUCCEEDED timed out (approval cancelled: true)
+}
+
+// csvList decodes a comma-separated answer. A callback's result is only
+// decoded, so a Deserialize method is all it needs.
+type csvList struct{}
+
+func (csvList) Deserialize(_ serdes.Context, data string, into any) error {
+	p, ok := into.(*[]string)
+	if !ok {
+		return fmt.Errorf("csvList decodes into *[]string, not %T", into)
+	}
+	*p = strings.Split(data, ",")
+	return nil
+}
+
+// WithResultSerdes decodes a callback's answer with a decode-only serdes.
+func ExampleWithResultSerdes() {
+	workflow := func(ctx durable.Context, _ any) (int, error) {
+		cb, err := durable.CreateCallback[[]string](ctx, "approvers", durable.WithResultSerdes(csvList{}))
+		if err != nil {
+			return 0, err
+		}
+		names, err := cb.Get()
+		return len(names), err
+	}
+	r := durabletest.New(durable.NewHandler(workflow, durable.WithLogHandler(slog.DiscardHandler)))
+	defer r.Close()
+	ctx := context.Background()
+	_, _ = r.Run(ctx, nil)
+	cb, _ := r.Callback("approvers")
+	_ = r.SendCallbackSuccess(ctx, cb.CallbackId, []byte("alice,bob,carol"))
+	res, _ := r.Resume(ctx)
+	fmt.Println(res.Status, res.Result)
+	// Output: SUCCEEDED 3
 }

@@ -316,7 +316,7 @@ func runFaultScenario(t testing.TB, sc faultScenario) (*faultOutcome, error) {
 		t.Fatal(err)
 	}
 	p.mu.Lock()
-	p.svc, p.arn = r.Service(), r.ExecutionArn()
+	p.svc, p.arn = r.Service(), r.ExecutionARN()
 	p.mu.Unlock()
 	res, err := faultDrive(ctx, r)
 	out := &faultOutcome{res: res, ops: r.Operations(), bodyRuns: p.bodyRuns(), points: p.probePoints(), inj: inj, handlerErrs: errs.all(), leftovers: p.leftoverRuns(),

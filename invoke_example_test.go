@@ -44,3 +44,25 @@ func ExampleInvoke() {
 	fmt.Println(res.Status, out)
 	// Output: SUCCEEDED 2 items, total 30
 }
+
+// A target that takes no input is invoked with nil: only the result type
+// is written.
+func ExampleInvoke_noInput() {
+	type Report struct {
+		Orders int `json:"orders"`
+	}
+	reports := durable.NewHandler(func(ctx durable.Context, _ any) (Report, error) {
+		return Report{Orders: 12}, nil
+	}, durable.WithLogHandler(slog.DiscardHandler))
+
+	workflow := func(ctx durable.Context, _ any) (int, error) {
+		rep, err := durable.Invoke[Report](ctx, "daily-report", "reports", nil)
+		return rep.Orders, err
+	}
+	r := durabletest.New(durable.NewHandler(workflow, durable.WithLogHandler(slog.DiscardHandler)),
+		durabletest.WithFunction("reports", reports))
+	defer r.Close()
+	res, _ := r.Run(context.Background(), nil)
+	fmt.Println(res.Status, res.Result)
+	// Output: SUCCEEDED 12
+}

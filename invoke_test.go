@@ -124,7 +124,7 @@ func TestInvokeFailuresAreTypedAndReplayIdentically(t *testing.T) {
 				wantStatus(t, res, local.ExecutionRunning)
 				var child string
 				for _, x := range r.Service().Executions() {
-					if x.DurableExecutionArn != r.ExecutionArn() {
+					if x.DurableExecutionArn != r.ExecutionARN() {
 						child = x.DurableExecutionArn
 					}
 				}

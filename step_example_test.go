@@ -53,3 +53,31 @@ func ExampleStepAsync() {
 	fmt.Println(res.Status, res.Result)
 	// Output: SUCCEEDED 42
 }
+
+var errCardDeclined = errors.New("card declined")
+
+// A retry condition is one line: any strategy's If keeps it for the errors
+// worth retrying. A declined card fails the step at once.
+func ExampleWithRetry() {
+	attempts := 0
+	workflow := func(ctx durable.Context, card string) (string, error) {
+		_, err := durable.Step(ctx, "charge", func(durable.StepContext) (string, error) {
+			attempts++
+			return "", errCardDeclined
+		}, durable.WithRetry(retry.Exponential(5, 2*time.Second, time.Minute).If(func(err error) bool {
+			return !errors.Is(err, errCardDeclined)
+		})))
+		var se *durable.StepError
+		if errors.As(err, &se) {
+			return fmt.Sprintf("%s: %s after %d attempt(s)", card, se.Object.ErrorMessage, attempts), nil
+		}
+		return "charged", err
+	}
+	r := durabletest.New(durable.NewHandler(workflow, durable.WithLogHandler(slog.DiscardHandler)))
+	defer r.Close()
+	res, _ := r.Run(context.Background(), "visa-4242")
+	var out string
+	_ = res.Decode(&out)
+	fmt.Println(res.Status, out)
+	// Output: SUCCEEDED visa-4242: card declined after 1 attempt(s)
+}

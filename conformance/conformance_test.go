@@ -90,7 +90,7 @@ func TestConformance(t *testing.T) {
 func logOutcome(t *testing.T, out harness.Outcome) {
 	t.Helper()
 	if obs := out.Observation; obs != nil {
-		t.Logf("execution %s ended %s", obs.ExecutionArn, obs.Status)
+		t.Logf("execution %s ended %s", obs.ExecutionARN, obs.Status)
 		for _, ev := range obs.History {
 			t.Logf("  event %s", match.Show(ev))
 		}

@@ -155,8 +155,8 @@ func (r *Runner) Service() *local.Service { return r.svc }
 // Now returns the virtual time.
 func (r *Runner) Now() time.Time { return r.clock.Now() }
 
-// ExecutionArn returns the ARN of the execution Start or Run started.
-func (r *Runner) ExecutionArn() string { return r.arn }
+// ExecutionARN returns the ARN of the execution Start or Run started.
+func (r *Runner) ExecutionARN() string { return r.arn }
 
 // Start starts an execution of the main function without running it. The
 // input is JSON-encoded, except []byte and json.RawMessage, which are taken
@@ -290,9 +290,9 @@ func (r *Runner) Result() *Result {
 	}
 	out, err := r.svc.GetExecution(context.Background(), &local.GetExecutionInput{DurableExecutionArn: r.arn})
 	if err != nil {
-		return &Result{ExecutionArn: r.arn}
+		return &Result{ExecutionARN: r.arn}
 	}
-	res := &Result{ExecutionArn: r.arn, Status: out.Status, Error: out.Error}
+	res := &Result{ExecutionARN: r.arn, Status: out.Status, Error: out.Error}
 	if out.Result != nil {
 		res.Result = *out.Result
 	}
@@ -301,7 +301,7 @@ func (r *Runner) Result() *Result {
 
 // Result is the state of an execution.
 type Result struct {
-	ExecutionArn string
+	ExecutionARN string
 	// Status is RUNNING while the execution waits (for a callback, or
 	// because RunInvocation or Advance stopped early), else terminal.
 	Status local.ExecutionStatus

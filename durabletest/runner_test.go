@@ -221,13 +221,13 @@ func TestInvokeTargets(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		kinds = append(kinds, fmt.Sprint(inv.DurableExecutionArn == r3.ExecutionArn(), " ", inv.Status))
+		kinds = append(kinds, fmt.Sprint(inv.DurableExecutionArn == r3.ExecutionARN(), " ", inv.Status))
 	}
 	if fmt.Sprint(kinds) != "[true PENDING false SUCCEEDED true SUCCEEDED]" || r3.Result().Result != "10" {
 		t.Fatalf("invocations %v, result %+v", kinds, r3.Result())
 	}
-	if !strings.Contains(r3.ExecutionArn(), ":function:caller:") {
-		t.Fatalf("arn %s", r3.ExecutionArn())
+	if !strings.Contains(r3.ExecutionARN(), ":function:caller:") {
+		t.Fatalf("arn %s", r3.ExecutionARN())
 	}
 }
 

@@ -27,7 +27,7 @@ func TestInvocationInfoShape(t *testing.T) {
 	}
 	wait := opID(t, r, "nap")
 	for i, info := range append(starts, ends...) {
-		if info.ExecutionARN != r.ExecutionArn() || info.RequestID == "" || info.ExecutionStartTime.IsZero() ||
+		if info.ExecutionARN != r.ExecutionARN() || info.RequestID == "" || info.ExecutionStartTime.IsZero() ||
 			info.StartTime.IsZero() || info.Operations == nil {
 			t.Errorf("info %d lacks a field: %+v", i, info)
 		}
@@ -74,7 +74,7 @@ func TestOperationInfoShape(t *testing.T) {
 		end := infosOf[plugin.OperationInfo](rec, "operation-end")[0]
 		for _, o := range []plugin.OperationInfo{start, end} {
 			if o.ID != id || o.Name != "greet" || o.Type != checkpoint.TypeStep || o.SubType != "Step" || o.ParentID != "" ||
-				o.IsReplay || o.ExecutionARN != r.ExecutionArn() || o.StartTime.IsZero() {
+				o.IsReplay || o.ExecutionARN != r.ExecutionARN() || o.StartTime.IsZero() {
 				t.Errorf("identity: %+v", o)
 			}
 		}
@@ -100,13 +100,13 @@ func TestOperationChangeShape(t *testing.T) {
 			t.Fatalf("%d changes", len(changes))
 		}
 		c := changes[0]
-		if c.ExecutionARN != r.ExecutionArn() || len(c.Updated) != 1 || len(c.Operations) != 1 {
+		if c.ExecutionARN != r.ExecutionARN() || len(c.Updated) != 1 || len(c.Operations) != 1 {
 			t.Fatalf("change: %+v", c)
 		}
 		o := c.Updated[0]
 		if o.ID != id || o.Name != "greet" || o.Type != checkpoint.TypeStep || o.SubType != "Step" ||
 			o.Status != checkpoint.StatusSucceeded || o.Attempt != 1 || o.StartTime.IsZero() || o.EndTime.IsZero() ||
-			o.Result != `"task-a"` || o.Error != nil || o.IsReplay || o.ExecutionARN != r.ExecutionArn() {
+			o.Result != `"task-a"` || o.Error != nil || o.IsReplay || o.ExecutionARN != r.ExecutionARN() {
 			t.Errorf("item: %+v", o)
 		}
 		if c.Operations[id] != o {

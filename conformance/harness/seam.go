@@ -62,8 +62,8 @@ type Runner interface {
 
 // Observation is what one run produced.
 type Observation struct {
-	// ExecutionArn identifies the execution, for messages.
-	ExecutionArn string
+	// ExecutionARN identifies the execution, for messages.
+	ExecutionARN string
 	// Status is the execution's status when the run ended (SUCCEEDED, FAILED, ...).
 	Status string
 	// Result is the execution's result string (nil when it has none).

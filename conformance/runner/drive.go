@@ -229,7 +229,7 @@ func (d *driver) observe(ctx context.Context) (*harness.Observation, error) {
 		return nil, fmt.Errorf("reading the history: %w", err)
 	}
 	obs := &harness.Observation{
-		ExecutionArn: d.arn,
+		ExecutionARN: d.arn,
 		Status:       string(out.Status),
 		Result:       out.Result,
 		History:      history,

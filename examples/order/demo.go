@@ -35,8 +35,8 @@ type DemoOptions struct {
 
 // DemoResult is what RunDemo observed.
 type DemoResult struct {
-	// ExecutionArn names the execution.
-	ExecutionArn string
+	// ExecutionARN names the execution.
+	ExecutionARN string
 	// Status is the execution's final status.
 	Status types.ExecutionStatus
 	// Receipt is the workflow's result (zero unless it succeeded).
@@ -112,7 +112,7 @@ func RunDemo(ctx context.Context, w io.Writer, opts DemoOptions) (*DemoResult, e
 	if err != nil {
 		return nil, err
 	}
-	res := &DemoResult{ExecutionArn: arn, Status: exec.Status, Error: exec.Error, Events: events}
+	res := &DemoResult{ExecutionARN: arn, Status: exec.Status, Error: exec.Error, Events: events}
 	if res.Timeline, err = timeline.FromLambdaHistory(events); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrDemo, err)
 	}

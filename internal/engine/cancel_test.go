@@ -100,7 +100,7 @@ func TestCancelAsyncWaitAndInvoke(t *testing.T) {
 				t.Errorf("history %s has no WaitCancelled", eventTypes(r))
 			}
 			for _, x := range r.Service().Executions() {
-				if x.DurableExecutionArn != r.ExecutionArn() && x.Status != local.ExecutionStopped {
+				if x.DurableExecutionArn != r.ExecutionARN() && x.Status != local.ExecutionStopped {
 					t.Errorf("the invoked execution is %s, want STOPPED", x.Status)
 				}
 			}
