@@ -65,7 +65,7 @@ func WaitForCondition[S any](ctx Context, name string, check func(sc StepContext
 	return zero, nil
 }
 
-func Invoke[O, I any](ctx Context, name, functionName string, input I) (O, error) {
+func Invoke[O any](ctx Context, name, functionName string, input any) (O, error) {
 	var zero O
 	return zero, nil
 }
