@@ -19,6 +19,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/lambda-durable/durable"
+	"github.com/lambda-durable/durable/checkpoint"
 	"github.com/lambda-durable/durable/local"
 )
 
@@ -111,7 +112,7 @@ func TestConsoleInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = srv.close(context.Background()) })
-	h := durable.NewHandler(fanOut, durable.WithLambdaClient(srv.client), durable.WithLogHandler(slog.DiscardHandler))
+	h := durable.NewHandler(fanOut, durable.WithCheckpointClient(checkpoint.NewLambdaClient(srv.client)), durable.WithLogHandler(slog.DiscardHandler))
 	if err := srv.svc.RegisterFunction("fan-out", h, local.WithoutContextClient()); err != nil {
 		t.Fatal(err)
 	}
