@@ -56,6 +56,8 @@ func apply[O any](opts []O, set func(O)) {
 // builds one from the standard AWS configuration on its first invocation.
 // For an aws-sdk-go-v2 Lambda client you built (custom endpoint,
 // credentials, retryer...): WithCheckpointClient(checkpoint.NewLambdaClient(lc)).
+// (The local service runs handlers in process by overriding the client for
+// one invocation through its context, checkpoint.ContextWithClient.)
 func WithCheckpointClient(c checkpoint.Client) HandlerOption {
 	return handlerOption(func(cfg *engine.Config) { cfg.Client = c })
 }
