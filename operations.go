@@ -15,7 +15,7 @@ import (
 // replay.
 //
 // By default a step is at-least-once per retry (an attempt interrupted by a
-// crash runs again); AtMostOncePerRetry changes that.
+// crash runs again); WithAtMostOncePerRetry changes that.
 func Step[T any](ctx Context, name string, fn func(StepContext) (T, error), opts ...StepOption) (T, error) {
 	var o engine.StepOptions
 	if len(opts) > 0 {

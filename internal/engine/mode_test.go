@@ -316,7 +316,7 @@ func TestRuleRetryIsDurableAtOnce(t *testing.T) {
 				if err != nil {
 					return nil, err
 				}
-				w, err := flaky.Wait()
+				w, err := flaky.Get()
 				return v + w, err
 			}, withMode(mode, &manualTimers{}))
 			if resp, _ := runToEnd(t, en, f); resp.Result != "2" {
