@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
 	"github.com/lambda-durable/durable"
+	"github.com/lambda-durable/durable/checkpoint"
 	"github.com/lambda-durable/durable/local"
 	"github.com/lambda-durable/durable/local/httpapi"
 )
@@ -117,7 +118,7 @@ func TestFaultStoreWriteFails(t *testing.T) {
 		}
 		return b.String(), nil
 	}
-	h := durable.NewHandler(workflow, durable.WithLambdaClient(client))
+	h := durable.NewHandler(workflow, durable.WithCheckpointClient(checkpoint.NewLambdaClient(client)))
 	if err := svc.RegisterFunction("refused", h, local.WithoutContextClient()); err != nil {
 		t.Fatal(err)
 	}

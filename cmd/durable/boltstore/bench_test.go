@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
 	"github.com/lambda-durable/durable"
+	"github.com/lambda-durable/durable/checkpoint"
 	"github.com/lambda-durable/durable/cmd/durable/boltstore"
 	"github.com/lambda-durable/durable/local"
 	"github.com/lambda-durable/durable/local/httpapi"
@@ -50,7 +51,7 @@ func newStepsRig(tb testing.TB, store local.Store) *stepsRig {
 		tb.Fatal(err)
 	}
 	r.client = httpapi.LambdaClient(r.srv.URL())
-	h := durable.NewHandler(stepsWorkflow, durable.WithLambdaClient(r.client))
+	h := durable.NewHandler(stepsWorkflow, durable.WithCheckpointClient(checkpoint.NewLambdaClient(r.client)))
 	if err := r.svc.RegisterFunction("steps", h, local.WithoutContextClient()); err != nil {
 		tb.Fatal(err)
 	}
