@@ -32,12 +32,12 @@ const benchARN = "arn:aws:lambda:us-east-1:123456789012:function:bench:$LATEST/d
 func BenchmarkStepTracing(b *testing.B) {
 	views := []struct {
 		name string
-		opts []durable.Option
+		opts []durable.HandlerOption
 	}{
 		{"none", nil},
-		{"empty-hooks", []durable.Option{durable.WithPlugins(emptyHooks())}},
-		{"invocation-view", []durable.Option{durable.WithPlugins(otel.InvocationView(otel.WithExporter(tracetest.NewNoopExporter())))}},
-		{"execution-view", []durable.Option{durable.WithPlugins(otel.ExecutionView(otel.WithExporter(tracetest.NewNoopExporter())))}},
+		{"empty-hooks", []durable.HandlerOption{durable.WithPlugins(emptyHooks())}},
+		{"invocation-view", []durable.HandlerOption{durable.WithPlugins(otel.InvocationView(otel.WithExporter(tracetest.NewNoopExporter())))}},
+		{"execution-view", []durable.HandlerOption{durable.WithPlugins(otel.ExecutionView(otel.WithExporter(tracetest.NewNoopExporter())))}},
 	}
 	for _, v := range views {
 		b.Run(v.name, func(b *testing.B) {

@@ -69,7 +69,7 @@ func runTraced(t *testing.T, wf func(durable.Context, any) (string, error), view
 		}
 		records = append(records, rec)
 	}
-	return exp.GetSpans(), records, r.ExecutionArn()
+	return exp.GetSpans(), records, r.ExecutionARN()
 }
 
 func attr(s tracetest.SpanStub, key string) attribute.Value {

@@ -107,7 +107,7 @@ func TestOTLPExport(t *testing.T) {
 	if len(services) != 1 || !services["otlp-test"] {
 		t.Errorf("service names %v, want otlp-test", services)
 	}
-	if len(arns) != 1 || !arns[r.ExecutionArn()] {
-		t.Errorf("execution ARNs %v, want %s", arns, r.ExecutionArn())
+	if len(arns) != 1 || !arns[r.ExecutionARN()] {
+		t.Errorf("execution ARNs %v, want %s", arns, r.ExecutionARN())
 	}
 }

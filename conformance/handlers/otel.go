@@ -53,7 +53,7 @@ func (in otelInput) delay() (time.Duration, error) {
 // OTel is the Factory of an OpenTelemetry requirement whose input has the
 // given scenario: the scenario's handler, and the target of the chained
 // invoke scenarios, both built with tracing (the plugin under test).
-func OTel(scenario string, tracing durable.Option) (harness.Factory, error) {
+func OTel(scenario string, tracing durable.HandlerOption) (harness.Factory, error) {
 	wf, ok := otelScenarios[scenario]
 	if !ok {
 		return nil, fmt.Errorf("no OpenTelemetry scenario %q", scenario)
@@ -124,7 +124,7 @@ func otelChildContext(ctx durable.Context, _ otelInput) (any, error) {
 func otelMapHierarchy(ctx durable.Context, _ otelInput) (any, error) {
 	r, err := durable.Map(ctx, "otel-map", []int{1, 2}, func(ic durable.Context, i int, item int) (int, error) {
 		return durable.Step(ic, "otel-map-step-"+strconv.Itoa(i), constantStep(item*2))
-	}, durable.WithMaxConcurrency(1), durable.WithItemNamer(func(i int, _ int) string {
+	}, durable.WithMaxConcurrency(1), durable.WithItemNamer(func(i int) string {
 		return "otel-map-iteration-" + strconv.Itoa(i)
 	}))
 	if err != nil {
@@ -169,7 +169,7 @@ func otelParallelFailure(ctx durable.Context, _ otelInput) (any, error) {
 func otelMapFailure(ctx durable.Context, _ otelInput) (any, error) {
 	r, err := durable.Map(ctx, "otel-failed-map", []int{1}, func(durable.Context, int, int) (int, error) {
 		return 0, errors.New("iteration failure")
-	}, durable.WithItemNamer(func(i int, _ int) string { return "otel-failed-map-iteration-" + strconv.Itoa(i) }))
+	}, durable.WithItemNamer(func(i int) string { return "otel-failed-map-iteration-" + strconv.Itoa(i) }))
 	if err != nil {
 		return nil, err
 	}
