@@ -155,7 +155,7 @@ func otelVars(req *spec.Requirement, obs *harness.Observation) (map[string]strin
 	if err := match.History(req.ExpectedExecutionHistory, obs.History, b); err != nil {
 		return nil, errors.New("the history did not match, so its placeholders are unbound")
 	}
-	vars := map[string]string{"EXECUTION_ARN": obs.ExecutionArn, "SERVICE_NAME": otelServiceName}
+	vars := map[string]string{"EXECUTION_ARN": obs.ExecutionARN, "SERVICE_NAME": otelServiceName}
 	for name := range b {
 		if text, ok := b.Text(name); ok {
 			vars[name] = text
