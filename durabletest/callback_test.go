@@ -72,7 +72,7 @@ func TestRunStopsAtAnOpenCallbackBeforeOtherTimers(t *testing.T) {
 		if err := durable.Wait(ctx, "grace", time.Hour); err != nil {
 			return "", err
 		}
-		return cb.Result()
+		return cb.Get()
 	}
 	r := durabletest.New(durable.NewHandler(wf, quiet))
 	defer r.Close()
