@@ -73,12 +73,32 @@ type run struct {
 
 // errForeignDescriptor is returned when an interceptor passes next a
 // descriptor the SDK did not create.
-var errForeignDescriptor = fmt.Errorf("durable: %w: next got a *middleware.Operation the SDK did not create; pass on the one received", middleware.ErrMisuse)
+var errForeignDescriptor error = &MisuseError{What: "next got a *middleware.Operation the SDK did not create; pass on the one received"}
+
+// MisuseError reports a broken interceptor contract; it matches
+// middleware.ErrMisuse. In the attempt chain it fails the attempt, without
+// retry, and is recorded with ErrorType "MiddlewareMisuse".
+type MisuseError struct {
+	OperationID string // "" when unknown
+	What        string
+}
+
+// Error implements error.
+func (e *MisuseError) Error() string {
+	if e.OperationID == "" {
+		return fmt.Sprintf("durable: %v: %s", middleware.ErrMisuse, e.What)
+	}
+	return fmt.Sprintf("durable: operation %s: %v: %s", e.OperationID, middleware.ErrMisuse, e.What)
+}
+
+// Unwrap returns middleware.ErrMisuse.
+func (e *MisuseError) Unwrap() error { return middleware.ErrMisuse }
+
+// ErrorType names the error in the ErrorObject.
+func (e *MisuseError) ErrorType() string { return "MiddlewareMisuse" }
 
 // misuse reports a broken interceptor contract for operation id.
-func misuse(id, what string) error {
-	return fmt.Errorf("durable: operation %s: %w: %s", id, middleware.ErrMisuse, what)
-}
+func misuse(id, what string) error { return &MisuseError{OperationID: id, What: what} }
 
 // runOf returns the run a descriptor belongs to (nil for a foreign one).
 func runOf(op *middleware.Operation) *run {
