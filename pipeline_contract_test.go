@@ -295,4 +295,3 @@ func TestSwallowedSuspensionCannotBreakReplay(t *testing.T) {
 		})
 	}
 }
-
