@@ -308,24 +308,32 @@ func runAttempt(ctx context.Context, r *run) error {
 // finishAttempts records the final outcome: SUCCEED with the payload when
 // err is nil, else FAIL with err (returned as a *StepError).
 func finishAttempts(r *run, needStart bool, err error) error {
+	if err != nil {
+		return failAttempts(r, needStart, err)
+	}
 	u := r.update(checkpoint.ActionSucceed)
 	u.Payload = r.op.Payload
-	var obj checkpoint.ErrorObject
-	if err != nil {
-		obj = ErrorObjectOf(err)
-		u = r.update(checkpoint.ActionFail)
-		u.Error = &obj
-	}
 	if rerr := recordAttempt(r, needStart, u); rerr != nil {
 		return rerr
 	}
 	r.op.EndTime = time.Now()
-	if err != nil {
-		r.op.Status = checkpoint.StatusFailed
-		return newStepError(r, &obj)
-	}
 	r.op.Status = checkpoint.StatusSucceeded
 	return nil
+}
+
+// failAttempts records FAIL with err and returns the step's error. (Apart
+// from finishAttempts, so that a success does not allocate the error
+// object.)
+func failAttempts(r *run, needStart bool, err error) error {
+	obj := ErrorObjectOf(err)
+	u := r.update(checkpoint.ActionFail)
+	u.Error = &obj
+	if rerr := recordAttempt(r, needStart, u); rerr != nil {
+		return rerr
+	}
+	r.op.EndTime = time.Now()
+	r.op.Status = checkpoint.StatusFailed
+	return newStepError(r, &obj)
 }
 
 // awaitRetry blocks until the scheduled attempt is due and returns the
