@@ -295,3 +295,47 @@ func TestSwallowedSuspensionCannotBreakReplay(t *testing.T) {
 		})
 	}
 }
+
+// Suspension unwinds through every enclosing operation: a child context and
+// the map items whose waits suspend the invocation are seen suspended by
+// the operation chain, then ended in the invocation that observes them.
+func TestSuspensionIsSeenByEnclosingOperations(t *testing.T) {
+	a := &audit{}
+	wf := func(ctx durable.Context, _ string) (int, error) {
+		_, err := durable.RunInChildContext(ctx, "outer", func(c durable.Context) (int, error) {
+			return 0, durable.Wait(c, "inner", time.Minute)
+		})
+		if err != nil {
+			return 0, err
+		}
+		res, err := durable.Map(ctx, "items", []int{1, 2}, func(c durable.Context, _ int, n int) (int, error) {
+			return n, durable.Wait(c, "", time.Minute)
+		})
+		if err != nil {
+			return 0, err
+		}
+		return len(res.Results()), nil
+	}
+	r := newRunner(t, durable.NewHandler(wf, append(a.options(), quietLogs())...))
+	wantStatus(t, mustRun(t, r, nil), local.ExecutionSucceeded)
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	count := map[string]int{}
+	for _, line := range a.ops {
+		count[line]++
+	}
+	for _, want := range []string{
+		"1 inner STARTED suspended=true", "1 outer STARTED suspended=true",
+		"2 inner SUCCEEDED suspended=false", "2 outer SUCCEEDED suspended=false",
+		"2 items STARTED suspended=true", "3 items SUCCEEDED suspended=false",
+	} {
+		if count[want] != 1 {
+			t.Errorf("%q seen %d times; audit:\n%s", want, count[want], strings.Join(a.ops, "\n"))
+		}
+	}
+	// Unnamed: two item contexts and their two waits.
+	if s, e := count["2  STARTED suspended=true"], count["3  SUCCEEDED suspended=false"]; s != 4 || e != 4 {
+		t.Errorf("the items and their waits were seen suspended %d times and ended %d times, want 4 and 4; audit:\n%s",
+			s, e, strings.Join(a.ops, "\n"))
+	}
+}
