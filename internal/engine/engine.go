@@ -153,7 +153,7 @@ func (invocationClient) base(ctx context.Context) (checkpoint.Client, error) {
 	if d, ok := ctx.Value(invocationKey{}).(*invocationData); ok && d.client != nil {
 		return d.client, nil
 	}
-	return nil, &checkpoint.Error{Message: "no checkpoint client in context"}
+	return nil, &checkpoint.Error{Message: "no checkpoint client in the context: a checkpoint middleware must pass next the context it received (or one derived from it)"}
 }
 
 func (c invocationClient) Checkpoint(ctx context.Context, in *checkpoint.CheckpointInput) (*checkpoint.CheckpointOutput, error) {
