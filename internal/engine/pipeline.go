@@ -397,12 +397,15 @@ func executeTerminal(ctx context.Context, op *middleware.Operation) (err error) 
 
 // attemptGuard enforces the interceptor contract in the attempt chain: an
 // interceptor that did not call next must return an error, and cannot turn
-// a failed attempt into a success.
+// a failed attempt into a success; an attempt that found the invocation
+// ended (the attempt interceptors saw ErrSuspended) parks.
 func attemptGuard(next middleware.Handler) middleware.Handler {
 	return func(ctx context.Context, op *middleware.Operation) error {
 		r := runOf(op)
 		err := next(ctx, op)
 		switch {
+		case r.suspended:
+			r.scope.exec.park() // on to the operation chain's terminal
 		case !r.attemptRan && err == nil:
 			return misuse(r.op.ID, "an attempt middleware returned nil without calling next")
 		case err == nil && r.op.Err != nil:
@@ -457,6 +460,7 @@ func attemptTerminal(ctx context.Context, op *middleware.Operation) (err error) 
 		return misuse(r.op.ID, "an attempt middleware called next more than once")
 	}
 	r.attemptRan = true
+	defer r.catchPark(&err) // the invocation ended before the body could run
 	if r.interrupted {
 		err = &StepInterruptedError{OperationID: r.op.ID, Name: r.op.Name, Attempt: r.op.Attempt}
 	} else {
