@@ -73,11 +73,12 @@ type WaitStrategyBuilder[S any] struct {
 }
 
 // WaitUntil starts a WaitStrategyBuilder that stops polling when done
-// reports true for the state returned by the check. Defaults
-// (retry.DefaultWaitForConditionConfig): 60 checks, 5 s initial delay
-// growing x1.5 up to 5 min, full jitter.
+// reports true for the state returned by the check. Defaults: 60 checks,
+// 5 s initial delay growing x1.5 up to 5 min, full jitter.
 func WaitUntil[S any](done func(state S) bool) WaitStrategyBuilder[S] {
-	return WaitStrategyBuilder[S]{done: done, cfg: retry.DefaultWaitForConditionConfig()}
+	return WaitStrategyBuilder[S]{done: done, cfg: retry.Config{
+		MaxAttempts: 60, InitialDelay: 5 * time.Second, MaxDelay: 5 * time.Minute, Backoff: 1.5, Jitter: retry.JitterFull,
+	}}
 }
 
 // MaxAttempts sets the number of checks after which polling fails.

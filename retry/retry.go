@@ -64,14 +64,7 @@ func Default() Strategy {
 // DefaultWaitForCondition returns the standard polling strategy of a
 // wait-for-condition: 60 attempts, 5 s growing x1.5 up to 5 min, full jitter.
 func DefaultWaitForCondition() Strategy {
-	return mustNew(DefaultWaitForConditionConfig())
-}
-
-// DefaultWaitForConditionConfig is the configuration of
-// DefaultWaitForCondition, the one definition of the wait-for-condition
-// defaults (durable.WaitUntil starts from it).
-func DefaultWaitForConditionConfig() Config {
-	return Config{MaxAttempts: 60, InitialDelay: 5 * time.Second, MaxDelay: 5 * time.Minute, Backoff: 1.5, Jitter: JitterFull}
+	return mustNew(Config{MaxAttempts: 60, InitialDelay: 5 * time.Second, MaxDelay: 5 * time.Minute, Backoff: 1.5, Jitter: JitterFull})
 }
 
 // None returns a strategy that never retries.
