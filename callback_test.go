@@ -355,7 +355,7 @@ func TestOperationsFlowThroughMiddleware(t *testing.T) {
 			return func(ctx context.Context, op *middleware.Operation) error {
 				err := next(ctx, op)
 				mu.Lock()
-				*list = append(*list, fmt.Sprintf("%s/%s %s replay=%t result=%v", op.Type, op.SubType, op.Status, op.Replaying, op.Result))
+				*list = append(*list, fmt.Sprintf("%s/%s %s replay=%t result=%v", op.Spec().Type, op.Spec().SubType, op.Status(), op.Spec().Replaying, op.Result()))
 				mu.Unlock()
 				return err
 			}
@@ -387,14 +387,20 @@ func TestOperationsFlowThroughMiddleware(t *testing.T) {
 	wantStatus(t, res, local.ExecutionSucceeded)
 	mu.Lock()
 	defer mu.Unlock()
-	// Operations that suspend an invocation end in a later one, where
-	// their outcome is replayed from history.
+	// An operation that suspends an invocation is seen in it (STARTED or
+	// PENDING, next returned ErrSuspended), then live once more in the
+	// invocation that observes its outcome, and replayed after that.
 	want := []string{
-		// invocation 2: the callback, answered while suspended; the invoke starts
-		"CALLBACK/Callback SUCCEEDED replay=true result=hi",
+		// invocation 1: the callback suspends
+		"CALLBACK/Callback STARTED replay=false result=<nil>",
+		// invocation 2: the callback, answered while suspended; the invoke suspends
+		"CALLBACK/Callback SUCCEEDED replay=false result=hi",
+		"CHAINED_INVOKE/ChainedInvoke STARTED replay=false result=<nil>",
 		// invocation 3: the invoke, done while suspended; the first check
+		// asks for another one
 		"CALLBACK/Callback SUCCEEDED replay=true result=hi",
-		"CHAINED_INVOKE/ChainedInvoke SUCCEEDED replay=true result=hi",
+		"CHAINED_INVOKE/ChainedInvoke SUCCEEDED replay=false result=hi",
+		"STEP/WaitForCondition PENDING replay=false result=1",
 		// invocation 4: the second check ends the wait-for-condition
 		"CALLBACK/Callback SUCCEEDED replay=true result=hi",
 		"CHAINED_INVOKE/ChainedInvoke SUCCEEDED replay=true result=hi",

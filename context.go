@@ -3,6 +3,7 @@ package durable
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"github.com/lambda-durable/durable/internal/engine"
 )
@@ -48,9 +49,36 @@ type StepContext interface {
 	OperationID() string
 }
 
-// durableContext adapts the engine's context to Context.
-type durableContext struct{ *engine.Context }
+// durableContext adapts the engine's context to Context. It holds the
+// engine context in an unexported field instead of embedding it, so a type
+// assertion on a Context finds only the methods listed above, never the
+// engine's own (ids, abandonment, cancellation, seeds).
+type durableContext struct{ c *engine.Context }
 
-func (c durableContext) engine() *engine.Context { return c.Context }
+// Deadline implements context.Context.
+func (d durableContext) Deadline() (time.Time, bool) { return d.c.Deadline() }
+
+// Done implements context.Context.
+func (d durableContext) Done() <-chan struct{} { return d.c.Done() }
+
+// Err implements context.Context.
+func (d durableContext) Err() error { return d.c.Err() }
+
+// Value implements context.Context.
+func (d durableContext) Value(key any) any { return d.c.Value(key) }
+
+// Logger implements Context.
+func (d durableContext) Logger() *slog.Logger { return d.c.Logger() }
+
+// ExecutionARN implements Context.
+func (d durableContext) ExecutionARN() string { return d.c.ExecutionARN() }
+
+// IsReplaying implements Context.
+func (d durableContext) IsReplaying() bool { return d.c.IsReplaying() }
+
+// InputPayload implements Context.
+func (d durableContext) InputPayload() string { return d.c.InputPayload() }
+
+func (d durableContext) engine() *engine.Context { return d.c }
 
 func wrap(c *engine.Context) Context { return durableContext{c} }

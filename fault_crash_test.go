@@ -96,7 +96,7 @@ func TestFaultNoStepBodyAfterInvocationEnds(t *testing.T) {
 	)
 	hold := func(next middleware.Handler) middleware.Handler {
 		return func(ctx context.Context, op *middleware.Operation) error {
-			if op.Name != "victim" || held.Swap(true) {
+			if op.Spec().Name != "victim" || held.Swap(true) {
 				return next(ctx, op)
 			}
 			defer close(released)

@@ -3,6 +3,8 @@ package durable
 import (
 	"context"
 	"fmt"
+	"io"
+	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
 
@@ -70,7 +72,21 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 var _ lambda.Handler = (*Handler)(nil)
 
 // Start runs fn as the function's durable handler: shorthand for
-// lambda.Start(NewHandler(fn, opts...)).
+// lambda.Start(NewHandler(fn, opts...)), except that a configuration error
+// stops the function at cold start: Start writes the error to standard
+// error once and exits with status 1 before serving any invocation, instead
+// of failing every invocation (which Lambda would retry).
 func Start[I, O any](fn func(ctx Context, input I) (O, error), opts ...HandlerOption) {
-	lambda.Start(NewHandler(fn, opts...))
+	startHandler(NewHandler(fn, opts...), lambda.Start, os.Stderr, os.Exit)
+}
+
+// startHandler is Start's body, with the Lambda loop, standard error and
+// exit passed in so that a test can observe a refused start.
+func startHandler(h *Handler, serve func(handler any), stderr io.Writer, exit func(code int)) {
+	if err := h.Err(); err != nil {
+		fmt.Fprintf(stderr, "durable: the handler is misconfigured, not starting: %v\n", err)
+		exit(1)
+		return
+	}
+	serve(h)
 }

@@ -88,7 +88,7 @@ func TestVersionKeepsRecordedExecutionsOnTheOldPath(t *testing.T) {
 	var seen sync.Map // "name/subtype" of the operations a user middleware sees
 	watch := durable.WithMiddleware(func(next middleware.Handler) middleware.Handler {
 		return func(ctx context.Context, op *middleware.Operation) error {
-			seen.Store(op.Name+"/"+op.SubType, true)
+			seen.Store(op.Spec().Name+"/"+op.Spec().SubType, true)
 			return next(ctx, op)
 		}
 	})

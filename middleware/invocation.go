@@ -35,9 +35,13 @@ type Invocation struct {
 	Response *checkpoint.InvocationResponse
 	// Err is the error returned to Lambda (retryable trouble), if any.
 	Err error
+
+	state any // the engine's (the event and client of the invocation)
 }
 
-// InvocationHandler runs one invocation.
+// InvocationHandler runs one invocation. An invocation middleware may pass
+// any context to next (it need not descend from the one received): the SDK
+// keeps the invocation's state with inv.
 type InvocationHandler func(ctx context.Context, inv *Invocation) error
 
 // InvocationMiddleware wraps an InvocationHandler.

@@ -15,6 +15,7 @@ type Metrics struct {
 	operations       atomic.Int64
 	replays          atomic.Int64
 	failures         atomic.Int64
+	suspensions      atomic.Int64
 	attempts         atomic.Int64
 	attemptFailures  atomic.Int64
 	checkpointCalls  atomic.Int64
@@ -32,6 +33,9 @@ type MetricsSnapshot struct {
 	Replays int64
 	// Failures counts operations that ended with an error.
 	Failures int64
+	// Suspensions counts operations the invocation suspended in (next
+	// returned ErrSuspended); they are not failures.
+	Suspensions int64
 	// Attempts counts live step attempts.
 	Attempts int64
 	// AttemptFailures counts attempts that returned an error.
@@ -54,6 +58,7 @@ func (m *Metrics) Snapshot() MetricsSnapshot {
 		Operations:       m.operations.Load(),
 		Replays:          m.replays.Load(),
 		Failures:         m.failures.Load(),
+		Suspensions:      m.suspensions.Load(),
 		Attempts:         m.attempts.Load(),
 		AttemptFailures:  m.attemptFailures.Load(),
 		CheckpointCalls:  m.checkpointCalls.Load(),
@@ -71,10 +76,13 @@ func (m *Metrics) Operation() Middleware {
 		return func(ctx context.Context, op *Operation) error {
 			m.operations.Add(1)
 			err := next(ctx, op)
-			if op.Replaying {
+			if op.Spec().Replaying {
 				m.replays.Add(1)
 			}
-			if err != nil {
+			switch {
+			case op.Suspended():
+				m.suspensions.Add(1)
+			case err != nil:
 				m.failures.Add(1)
 			}
 			return err

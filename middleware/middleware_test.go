@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/lambda-durable/durable/checkpoint"
+	"github.com/lambda-durable/durable/internal/descriptor"
 )
 
 func tag(name string, trace *[]string) Middleware {
@@ -49,8 +50,8 @@ func TestComposedChainAllocatesNothing(t *testing.T) {
 		return func(ctx context.Context, op *Operation) error { return next(ctx, op) }
 	}
 	h := Chain(pass, m.Operation(), pass, m.Attempt(), pass, pass, pass, pass, pass, pass, pass, pass)(
-		func(ctx context.Context, op *Operation) error { op.Status = checkpoint.StatusSucceeded; return nil })
-	op := &Operation{ID: "1"}
+		func(ctx context.Context, op *Operation) error { op.d.Status = checkpoint.StatusSucceeded; return nil })
+	op := testOp(descriptor.Op{ID: "1"})
 	ctx := context.Background()
 	if n := testing.AllocsPerRun(1000, func() { _ = h(ctx, op) }); n != 0 {
 		t.Fatalf("%v allocations per call", n)
@@ -74,6 +75,9 @@ func BenchmarkChain12(b *testing.B) {
 	}
 }
 
+// testOp returns a descriptor of d.
+func testOp(d descriptor.Op) *Operation { return &Operation{d: &d} }
+
 type okClient struct{}
 
 func (okClient) Checkpoint(context.Context, *checkpoint.CheckpointInput) (*checkpoint.CheckpointOutput, error) {
@@ -87,14 +91,15 @@ func (okClient) GetExecutionState(context.Context, *checkpoint.StateInput) (*che
 func TestMetrics(t *testing.T) {
 	var m Metrics
 	op := m.Operation()(func(ctx context.Context, op *Operation) error {
-		if op.ID == "bad" {
+		if op.Spec().ID == "bad" {
 			return errors.New("x")
 		}
 		return nil
 	})
-	_ = op(context.Background(), &Operation{ID: "1"})
-	_ = op(context.Background(), &Operation{ID: "2", Replaying: true})
-	_ = op(context.Background(), &Operation{ID: "bad"})
+	_ = op(context.Background(), testOp(descriptor.Op{ID: "1"}))
+	_ = op(context.Background(), testOp(descriptor.Op{ID: "2", Replaying: true}))
+	_ = op(context.Background(), testOp(descriptor.Op{ID: "bad"}))
+	_ = op(context.Background(), testOp(descriptor.Op{ID: "3", Err: ErrSuspended}))
 	att := m.Attempt()(func(context.Context, *Operation) error { return errors.New("y") })
 	_ = att(context.Background(), &Operation{})
 	c := ChainCheckpoint(m.Checkpoint())(okClient{})
@@ -102,7 +107,7 @@ func TestMetrics(t *testing.T) {
 		{Payload: "12345"}, {Error: &checkpoint.ErrorObject{ErrorType: "T", ErrorMessage: "msg", StackTrace: []string{"ab"}}},
 	}})
 	_, _ = c.GetExecutionState(context.Background(), &checkpoint.StateInput{})
-	want := MetricsSnapshot{Operations: 3, Replays: 1, Failures: 1, Attempts: 1, AttemptFailures: 1,
+	want := MetricsSnapshot{Operations: 4, Replays: 1, Failures: 1, Suspensions: 1, Attempts: 1, AttemptFailures: 1,
 		CheckpointCalls: 1, CheckpointErrors: 1, StateCalls: 1, Updates: 2, Bytes: 11}
 	if got := m.Snapshot(); got != want {
 		t.Fatalf("%+v\nwant %+v", got, want)

@@ -49,11 +49,13 @@
 //     terminal status, result payload or error: when it ends in this
 //     invocation, or, for a wait, callback or chained invoke the service
 //     completed while the execution was suspended, when the replay reaches
-//     it. A step failure that will be retried is not an end.
+//     it. A step failure that will be retried is not an end, nor is the
+//     suspension of the invocation while the operation waits.
 //   - AttemptStart and AttemptEnd surround every live run of user code: each
 //     step attempt, and each run of a child context's function (map items,
 //     parallel branches, ...; IsReplayingChildren is true when it re-runs
-//     over recorded children).
+//     over recorded children). A step attempt reports its own start and end
+//     times.
 //   - OperationChange fires for each checkpoint response, with the updated
 //     operations and all those the invocation knows.
 //

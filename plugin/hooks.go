@@ -32,29 +32,36 @@ func (s *set) invocationMiddleware(next middleware.InvocationHandler) middleware
 }
 
 // operationMiddleware runs the operation hooks, and the attempt hooks of
-// child contexts. It only reads the descriptor.
+// child contexts. It only reads the descriptor. An operation the invocation
+// suspends in (next returned middleware.ErrSuspended) gets no OperationEnd:
+// it has not ended, and its end is reported in the invocation that observes
+// it.
 func (s *set) operationMiddleware(next middleware.Handler) middleware.Handler {
 	return func(ctx context.Context, op *middleware.Operation) error {
 		st := s.state(ctx)
 		if st != nil && st.over() {
 			return next(ctx, op)
 		}
-		if op.Replaying {
-			return s.replayed(ctx, st, op, next)
+		spec := op.Spec()
+		if spec.Replaying || op.Status().Terminal() {
+			// Recorded as ended before this invocation (a wait that elapsed
+			// or a callback answered while suspended is not replaying, but
+			// its start was reported by an earlier invocation).
+			return s.replayed(ctx, st, op, spec, next)
 		}
-		isReplay := op.Status != "" // recorded, unfinished
+		isReplay := op.Status() != "" // recorded, unfinished
 		dispatch(s, ctx, HookOperationStart, operationStart, operationInfo(op, isReplay))
-		fn := op.Type == checkpoint.TypeContext
+		fn := spec.Type == checkpoint.TypeContext
 		runCtx := ctx
 		if fn {
 			runCtx = s.attemptStart(ctx, AttemptInfo{OperationInfo: operationInfo(op, isReplay), IsReplayingChildren: isReplay})
 		}
 		err := next(runCtx, op)
 		if fn {
-			s.attemptEnd(ctx, st, op, isReplay, isReplay, op.Payload, err)
+			s.attemptEnd(ctx, st, op, isReplay, isReplay, op.Payload(), err)
 		}
-		if op.Status.Terminal() && (st == nil || st.claimEnd(op.ID)) {
-			dispatch(s, ctx, HookOperationEnd, operationEnd, operationInfo(op, isReplay).withOutcome(op.Payload, err))
+		if op.Status().Terminal() && (st == nil || st.claimEnd(spec.ID)) {
+			dispatch(s, ctx, HookOperationEnd, operationEnd, operationInfo(op, isReplay).withOutcome(op.Payload(), err))
 		}
 		return err
 	}
@@ -64,10 +71,10 @@ func (s *set) operationMiddleware(next middleware.Handler) middleware.Handler {
 // start; an end only if the service completed it while the execution was
 // suspended (its end was never observed); the attempt hooks of a child
 // context whose function runs again over its recorded children.
-func (s *set) replayed(ctx context.Context, st *invocation, op *middleware.Operation, next middleware.Handler) error {
+func (s *set) replayed(ctx context.Context, st *invocation, op *middleware.Operation, spec middleware.Spec, next middleware.Handler) error {
 	rerun := false
-	if st != nil && op.Type == checkpoint.TypeContext {
-		rec := st.record(op.ID)
+	if st != nil && spec.Type == checkpoint.TypeContext {
+		rec := st.record(spec.ID)
 		rerun = rec != nil && rec.Status == checkpoint.StatusSucceeded && rec.ContextDetails != nil && rec.ContextDetails.ReplayChildren
 	}
 	runCtx := ctx
@@ -78,24 +85,26 @@ func (s *set) replayed(ctx context.Context, st *invocation, op *middleware.Opera
 	if rerun {
 		s.attemptEnd(ctx, st, op, true, true, "", err)
 	}
-	if st != nil && st.endedWhileSuspended(op.ID) {
-		dispatch(s, ctx, HookOperationEnd, operationEnd, operationInfo(op, true).withOutcome(op.Payload, err))
+	if st != nil && st.endedWhileSuspended(spec.ID) {
+		dispatch(s, ctx, HookOperationEnd, operationEnd, operationInfo(op, true).withOutcome(op.Payload(), err))
 	}
 	return err
 }
 
-// attemptMiddleware runs the attempt hooks of steps.
+// attemptMiddleware runs the attempt hooks of steps. Each attempt reports
+// its own start and end times.
 func (s *set) attemptMiddleware(next middleware.Handler) middleware.Handler {
 	return func(ctx context.Context, op *middleware.Operation) error {
 		st := s.state(ctx)
 		if !s.wantAttempts || st != nil && st.over() {
 			return next(ctx, op)
 		}
-		isReplay := st != nil && st.record(op.ID) != nil
+		isReplay := st != nil && st.record(op.Spec().ID) != nil
 		start := operationInfo(op, isReplay)
 		start.Status = checkpoint.StatusStarted
+		start.StartTime, start.EndTime = op.AttemptStart(), time.Time{}
 		err := next(s.attemptStart(ctx, AttemptInfo{OperationInfo: start}), op)
-		s.attemptEnd(ctx, st, op, isReplay, false, op.Payload, err)
+		s.attemptEnd(ctx, st, op, isReplay, false, op.Payload(), err)
 		return err
 	}
 }
@@ -110,15 +119,27 @@ func (s *set) attemptStart(ctx context.Context, info AttemptInfo) context.Contex
 	return derive(s, ctx, HookAttemptContext, attemptContext, info)
 }
 
-// attemptEnd reports a run's own outcome.
+// attemptEnd reports a run's own outcome: a step attempt's own start and
+// end, or a child context function's run (SUCCEEDED, FAILED, or the
+// context's status with Err middleware.ErrSuspended when the invocation
+// suspended inside it).
 func (s *set) attemptEnd(ctx context.Context, st *invocation, op *middleware.Operation, isReplay, children bool, payload string, err error) {
 	if !s.wantAttempts || st != nil && st.over() {
 		return
 	}
-	info := AttemptInfo{OperationInfo: operationInfo(op, isReplay).withOutcome(payload, err), IsReplayingChildren: children}
-	info.Status = checkpoint.StatusSucceeded
-	if err != nil {
+	info := AttemptInfo{OperationInfo: operationInfo(op, isReplay), IsReplayingChildren: children}
+	switch {
+	case op.Suspended():
+		info.Status, info.Err = op.Status(), err
+	case err != nil:
+		info.OperationInfo = info.withOutcome(payload, err)
 		info.Status = checkpoint.StatusFailed
+	default:
+		info.OperationInfo = info.withOutcome(payload, nil)
+		info.Status = checkpoint.StatusSucceeded
+	}
+	if start := op.AttemptStart(); !start.IsZero() {
+		info.StartTime, info.EndTime = start, op.AttemptEnd()
 	}
 	if info.EndTime.IsZero() {
 		info.EndTime = time.Now()

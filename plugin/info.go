@@ -91,7 +91,9 @@ type OperationInfo struct {
 
 // AttemptInfo describes one live run of user code of an operation: a step
 // attempt or a child context's function. Status, Result, Error and Err
-// describe the run's outcome in AttemptEnd.
+// describe the run's outcome in AttemptEnd. For a step attempt, StartTime
+// and EndTime are the attempt's own (EndTime zero in AttemptStart); for a
+// child context's function, the operation's start and the end of the run.
 type AttemptInfo struct {
 	OperationInfo
 	// IsReplayingChildren is true when a child context's function runs
@@ -116,12 +118,12 @@ type ChangeInfo struct {
 // operationInfo copies the descriptor's fields; the outcome fields are set
 // when the operation has ended.
 func operationInfo(op *middleware.Operation, isReplay bool) OperationInfo {
-	info := OperationInfo{
-		ID: op.ID, ParentID: op.ParentID, Name: op.Name, Type: op.Type, SubType: op.SubType,
-		ExecutionARN: op.ExecutionARN, Status: op.Status, StartTime: op.StartTime, EndTime: op.EndTime,
-		Attempt: op.Attempt, IsReplay: isReplay,
+	spec := op.Spec()
+	return OperationInfo{
+		ID: spec.ID, ParentID: spec.ParentID, Name: spec.Name, Type: spec.Type, SubType: spec.SubType,
+		ExecutionARN: spec.ExecutionARN, Status: op.Status(), StartTime: spec.StartTime, EndTime: op.EndTime(),
+		Attempt: spec.Attempt, IsReplay: isReplay,
 	}
-	return info
 }
 
 // withOutcome sets the outcome fields from err and the payload.

@@ -10,6 +10,7 @@ import (
 	"github.com/lambda-durable/durable"
 	"github.com/lambda-durable/durable/checkpoint"
 	"github.com/lambda-durable/durable/durabletest"
+	"github.com/lambda-durable/durable/internal/descriptor"
 	"github.com/lambda-durable/durable/middleware"
 	"github.com/lambda-durable/durable/plugin"
 )
@@ -186,15 +187,22 @@ func TestAfterEndAndWithoutInvocationMiddleware(t *testing.T) {
 		return nil
 	})(context.Background(), &middleware.Invocation{ExecutionARN: "arn:x", First: true})
 	done := func(_ context.Context, op *middleware.Operation) error {
-		op.Status = checkpoint.StatusSucceeded
+		descriptor.Of(op).Status = checkpoint.StatusSucceeded
 		return nil
 	}
-	_ = m.Operation(done)(late, &middleware.Operation{ID: "1", Type: checkpoint.TypeStep})
-	_ = m.Operation(done)(context.Background(), &middleware.Operation{ID: "2", Type: checkpoint.TypeStep})
+	_ = m.Operation(done)(late, testOp(descriptor.Op{ID: "1", Type: checkpoint.TypeStep}))
+	_ = m.Operation(done)(context.Background(), testOp(descriptor.Op{ID: "2", Type: checkpoint.TypeStep}))
 	wantLines(t, rec.Lines(), []string{
 		"invocation-start first=true",
 		"invocation-end first=true status= terminal=false",
 		"operation-start STEP 2 name=NONE replay=false",
 		"operation-end STEP 2 SUCCEEDED parent=NONE result=NONE error=NONE",
 	})
+}
+
+// testOp returns a descriptor of d, as the engine builds one.
+func testOp(d descriptor.Op) *middleware.Operation {
+	op := &middleware.Operation{}
+	descriptor.Bind(op, &d)
+	return op
 }

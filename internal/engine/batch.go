@@ -150,7 +150,7 @@ func (b *batchRun[O]) execute(ctx context.Context, r *run) error {
 	b.out = res
 	if !summary {
 		// Return what a replay will decode from the payload.
-		if err := liveAsReplayed(r, &r.op, payload); err != nil {
+		if err := liveAsReplayed(r, payload); err != nil {
 			e.abort(err)
 		}
 	}
@@ -255,6 +255,9 @@ func (b *batchRun[O]) newItem(i int, bound func(*Context)) *childRun[O] {
 func (b *batchRun[O]) call(c *Context, i int) (v O, err error) {
 	defer func() {
 		if p := recover(); p != nil {
+			if isPark(p) {
+				panic(p)
+			}
 			err = newPanicError(p)
 		}
 	}()

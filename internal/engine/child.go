@@ -120,7 +120,7 @@ func (ch *childRun[T]) executeVirtual(ctx context.Context, r *run) error {
 //
 //go:noinline
 func startContext(r *run) error {
-	if err := r.scope.exec.checkpoint(r, r.scope, checkpoint.OperationStart, r.update(checkpoint.ActionStart)); err != nil {
+	if err := r.scope.exec.checkpoint(r.scope, r.scope, checkpoint.OperationStart, r.update(checkpoint.ActionStart)); err != nil {
 		return err
 	}
 	r.op.Status = checkpoint.StatusStarted
@@ -155,7 +155,7 @@ func (ch *childRun[T]) succeed(r *run, child *Context, v T) error {
 	if replayChildren {
 		return nil // a replay re-runs the body, as this run did
 	}
-	if err := liveAsReplayed(r, &r.op, payload); err != nil {
+	if err := liveAsReplayed(r, payload); err != nil {
 		e.abort(err)
 	}
 	return nil

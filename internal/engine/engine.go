@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambdacontext"
 
 	"github.com/lambda-durable/durable/checkpoint"
+	"github.com/lambda-durable/durable/internal/descriptor"
 	"github.com/lambda-durable/durable/logging"
 	"github.com/lambda-durable/durable/middleware"
 	"github.com/lambda-durable/durable/retry"
@@ -126,9 +127,9 @@ func NewEngine(cfg Config) (*Engine, error) {
 		cfg.MaxResponseBytes = DefaultMaxResponseBytes
 	}
 	en := &Engine{cfg: cfg, exposeResult: len(cfg.Middleware)+len(cfg.AttemptMiddleware) > 0}
-	ops := append(append([]middleware.Middleware(nil), cfg.Middleware...), logStage, serdesStage, replayStage, commitStage)
+	ops := append(append([]middleware.Middleware{guardStage}, cfg.Middleware...), logStage, serdesStage, replayStage, commitStage)
 	en.opChain = middleware.Chain(ops...)(executeTerminal)
-	attempts := append(append([]middleware.Middleware(nil), cfg.AttemptMiddleware...), retryStage, encodeStage)
+	attempts := append(append([]middleware.Middleware{attemptGuard}, cfg.AttemptMiddleware...), encodeStage)
 	en.attemptChain = middleware.Chain(attempts...)(attemptTerminal)
 	en.client = middleware.ChainCheckpoint(cfg.CheckpointMiddleware...)(invocationClient{})
 	en.invoke = middleware.ChainInvocation(cfg.InvocationMiddleware...)(en.runInvocation)
@@ -152,7 +153,7 @@ func (invocationClient) base(ctx context.Context) (checkpoint.Client, error) {
 	if d, ok := ctx.Value(invocationKey{}).(*invocationData); ok && d.client != nil {
 		return d.client, nil
 	}
-	return nil, &checkpoint.Error{Message: "no checkpoint client in context"}
+	return nil, &checkpoint.Error{Message: "no checkpoint client in the context: a checkpoint middleware must pass next the context it received (or one derived from it)"}
 }
 
 func (c invocationClient) Checkpoint(ctx context.Context, in *checkpoint.CheckpointInput) (*checkpoint.CheckpointOutput, error) {
@@ -239,7 +240,8 @@ func (en *Engine) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	if err != nil {
 		return nil, &InvocationError{Err: fmt.Errorf("creating the checkpoint client: %w", err)}
 	}
-	ctx = context.WithValue(ctx, invocationKey{}, &invocationData{event: ev, client: base})
+	data := &invocationData{event: ev, client: base}
+	ctx = context.WithValue(ctx, invocationKey{}, data)
 	inv := &middleware.Invocation{
 		ExecutionARN: ev.DurableExecutionArn,
 		RequestID:    requestID(ctx),
@@ -251,6 +253,7 @@ func (en *Engine) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	if st := ev.InitialExecutionState; st != nil {
 		inv.Operations = st.Operations
 	}
+	descriptor.SetInvocationState(inv, data)
 	if err := en.invoke(ctx, inv); err != nil {
 		return nil, err
 	}
@@ -307,11 +310,20 @@ func isFirst(ev *checkpoint.InvocationEvent) bool {
 	return true
 }
 
-// runInvocation is the innermost invocation handler.
+// runInvocation is the innermost invocation handler. It finds the
+// invocation's event and client with inv, whatever context an invocation
+// middleware passed on, and puts them back in the context for the
+// checkpoint chain's innermost client.
 func (en *Engine) runInvocation(ctx context.Context, inv *middleware.Invocation) error {
-	data, _ := ctx.Value(invocationKey{}).(*invocationData)
+	data, _ := descriptor.InvocationState(inv).(*invocationData)
 	if data == nil {
-		return errors.New("durable: invocation context lost its event (an invocation middleware replaced the context)")
+		return fmt.Errorf("durable: %w: next got a *middleware.Invocation the SDK did not create; pass on the one received", middleware.ErrMisuse)
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if d, _ := ctx.Value(invocationKey{}).(*invocationData); d != data {
+		ctx = context.WithValue(ctx, invocationKey{}, data)
 	}
 	resp, err := en.execute(ctx, data.event, inv.RequestID)
 	inv.Response, inv.Err = resp, err

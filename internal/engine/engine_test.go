@@ -420,7 +420,8 @@ func TestMiddlewareSeesReplaysAndAttempts(t *testing.T) {
 		return func(ctx context.Context, op *middleware.Operation) error {
 			err := next(ctx, op)
 			mu.Lock()
-			opsSeen = append(opsSeen, op.ID+":"+string(op.Type)+":"+map[bool]string{true: "replay", false: "live"}[op.Replaying]+":"+op.Payload)
+			sp := op.Spec()
+			opsSeen = append(opsSeen, sp.ID+":"+string(sp.Type)+":"+map[bool]string{true: "replay", false: "live"}[sp.Replaying]+":"+op.Payload())
 			mu.Unlock()
 			return err
 		}
@@ -429,7 +430,7 @@ func TestMiddlewareSeesReplaysAndAttempts(t *testing.T) {
 		return func(ctx context.Context, op *middleware.Operation) error {
 			err := next(ctx, op)
 			mu.Lock()
-			attemptsSeen = append(attemptsSeen, op.ID)
+			attemptsSeen = append(attemptsSeen, op.Spec().ID)
 			mu.Unlock()
 			return err
 		}
@@ -445,9 +446,10 @@ func TestMiddlewareSeesReplaysAndAttempts(t *testing.T) {
 		cfg.AttemptMiddleware = []middleware.Middleware{attMW}
 	})
 	runToEnd(t, en, f)
-	// The first invocation suspends inside the wait (its goroutine exits), so
-	// the wait is seen once, replayed, in the second.
-	want := "1:STEP:live:7 1:STEP:replay:7 2:WAIT:replay:"
+	// The first invocation suspends inside the wait: the chain sees it live
+	// (next returns ErrSuspended), then replayed in the second (this fake
+	// service sends no UpdatedOperationIds).
+	want := "1:STEP:live:7 2:WAIT:live: 1:STEP:replay:7 2:WAIT:replay:"
 	if got := strings.Join(opsSeen, " "); got != want {
 		t.Fatalf("operations %s\nwant       %s", got, want)
 	}

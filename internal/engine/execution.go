@@ -41,6 +41,13 @@ type Execution struct {
 	// code; once it reaches zero nothing is replaying any more.
 	replayLeft atomic.Int64
 	replayIDs  map[string]bool
+	// updated lists the operations the service changed while the execution
+	// was suspended (the event's UpdatedOperationIds).
+	updated map[string]bool
+
+	// live counts the goroutines started by Go that have not returned: a
+	// suspending invocation waits for them to unwind (park).
+	live sync.WaitGroup
 
 	mu      sync.Mutex
 	ops     map[string]*checkpoint.Operation
@@ -89,6 +96,12 @@ func newExecution(ctx context.Context, en *Engine, ev *checkpoint.InvocationEven
 		}
 	}
 	e.replayLeft.Store(int64(len(e.replayIDs)))
+	if len(ev.UpdatedOperationIds) > 0 {
+		e.updated = make(map[string]bool, len(ev.UpdatedOperationIds))
+		for _, id := range ev.UpdatedOperationIds {
+			e.updated[id] = true
+		}
+	}
 	replaying := len(e.replayIDs) > 0
 	if e.execID == "" {
 		e.execID = e.arn[strings.LastIndexByte(e.arn, '/')+1:]
@@ -133,6 +146,18 @@ func (e *Execution) replayable(op *checkpoint.Operation) bool {
 	return true
 }
 
+// resumed reports whether the terminal record rec is an outcome the service
+// produced while the execution was suspended (a wait that elapsed, a
+// callback answered or timed out, a chained invoke that ended), which the
+// code observes for the first time in this invocation.
+func (e *Execution) resumed(rec *checkpoint.Operation) bool {
+	switch rec.Type {
+	case checkpoint.TypeWait, checkpoint.TypeCallback, checkpoint.TypeChainedInvoke:
+		return e.updated[rec.Id] && rec.Status != checkpoint.StatusCancelled
+	}
+	return false
+}
+
 // visit records that the code reached operation id.
 func (e *Execution) visit(id string) {
 	e.mu.Lock()
@@ -169,7 +194,7 @@ func (e *Execution) run() (*checkpoint.InvocationResponse, error) {
 	)
 	done := e.Go(func() {
 		defer func() {
-			if p := recover(); p != nil {
+			if p := recover(); p != nil && !isPark(p) {
 				werr = newPanicError(p)
 			}
 		}()
@@ -204,10 +229,10 @@ func (e *Execution) trySuspend(done *Event) (*checkpoint.InvocationResponse, err
 		return resp, ferr, true
 	}
 	e.enqMu.Lock()
-	defer e.enqMu.Unlock()
 	e.mu.Lock()
 	if e.running > 0 || done.fired || e.fatal != nil {
 		e.mu.Unlock()
+		e.enqMu.Unlock()
 		return nil, nil, false
 	}
 	pending := false
@@ -219,11 +244,30 @@ func (e *Execution) trySuspend(done *Event) (*checkpoint.InvocationResponse, err
 	}
 	e.endLocked()
 	e.mu.Unlock()
+	e.enqMu.Unlock()
 	if !pending {
 		resp, err := failure(ErrNothingPending)
 		return resp, err, true
 	}
+	e.awaitUnwind()
 	return &checkpoint.InvocationResponse{Status: checkpoint.InvocationPending}, nil, true
+}
+
+// awaitUnwind waits until every goroutine parked by the suspension has
+// unwound, so that the interceptors of the suspended operations have run
+// (they see middleware.ErrSuspended) before the invocation returns, or until
+// the invocation's context is done. e.enqMu must not be held: unwinding
+// goroutines may still take it.
+func (e *Execution) awaitUnwind() {
+	unwound := make(chan struct{})
+	go func() {
+		e.live.Wait()
+		close(unwound)
+	}()
+	select {
+	case <-unwound:
+	case <-e.ctx.Done():
+	}
 }
 
 // isPending reports whether the service will change op by itself (a timer,
@@ -344,13 +388,33 @@ func (e *Execution) endLocked() {
 	}
 }
 
-// checkLive stops the calling goroutine if the invocation has ended.
+// parkSignal is the panic value with which a goroutine of durable code
+// unwinds once the invocation has ended (park).
+type parkSignal struct{}
+
+func isPark(p any) bool {
+	_, ok := p.(parkSignal)
+	return ok
+}
+
+// park unwinds the calling goroutine because the invocation has ended (it
+// suspended, or completed while this goroutine waited). It panics with
+// parkSignal: the terminal handler of each enclosing operation recovers it,
+// so that the operation's interceptors see next return
+// middleware.ErrSuspended, and guardStage panics again once they have
+// returned; Go and the workflow's goroutine end quietly on it. A workflow
+// that recovers the signal cannot record anything: every later update is
+// refused because the invocation has ended, and the next durable call parks
+// again.
+func (e *Execution) park() { panic(parkSignal{}) }
+
+// checkLive parks the calling goroutine if the invocation has ended.
 func (e *Execution) checkLive() {
 	e.mu.Lock()
 	ended := e.ended
 	e.mu.Unlock()
 	if ended {
-		runtime.Goexit()
+		e.park()
 	}
 }
 
@@ -358,7 +422,7 @@ func (e *Execution) checkLive() {
 // running durable code: it ends the invocation with that error.
 func (e *Execution) checkpointFailed(err error) {
 	if errors.Is(err, checkpoint.ErrClosed) {
-		runtime.Goexit()
+		e.park()
 	}
 	e.abort(err)
 }

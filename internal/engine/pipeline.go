@@ -3,10 +3,12 @@ package engine
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"time"
 
 	"github.com/lambda-durable/durable/checkpoint"
+	"github.com/lambda-durable/durable/internal/descriptor"
 	"github.com/lambda-durable/durable/logging"
 	"github.com/lambda-durable/durable/middleware"
 	"github.com/lambda-durable/durable/retry"
@@ -35,44 +37,82 @@ type rerunner interface {
 	rerun(rec *checkpoint.Operation) bool
 }
 
-// attempter is implemented by kinds with attempts (steps); the attempt chain
-// ends in attempt.
+// attempter is implemented by kinds with attempts (steps, wait-for-condition):
+// the attempt chain ends in attempt, and runAttempts asks next what follows
+// each attempt and resume what to restore from a record.
 type attempter interface {
 	attempt(ctx context.Context, r *run) error
+	next(r *run, attempt int, err error) attemptOutcome
+	resume(r *run, rec *checkpoint.Operation)
 }
 
-// run is the per-call state of an operation. It is also the context.Context
-// passed down the chains, so the engine's stages find it (runOf) even when a
-// user middleware wraps the context.
+// run is the per-call state of an operation. The descriptor the chains
+// see (desc) is bound to op and carries run as its state, so the engine's
+// stages find their state through the descriptor whatever context an
+// interceptor passes on.
 type run struct {
-	context.Context
-	op       middleware.Operation
+	op       descriptor.Op
+	desc     middleware.Operation
 	scope    *Context
 	kind     kind
 	rec      *checkpoint.Operation
 	serdes   serdes.Serdes
 	rerun    bool
 	strategy retry.Strategy
-	decision retry.Decision
 	started  *Event // fired by markStarted when run asynchronously (async.go)
 	// virtual marks an operation that is never checkpointed (a virtual
 	// child context): reaching it does not end its context's replay.
 	virtual bool
+
+	executed  bool // the chain reached executeTerminal
+	suspended bool // the invocation ended while the operation waited
+
+	attemptRan  bool // the attempt chain reached attemptTerminal
+	interrupted bool // the attempt being run was interrupted (at most once)
 }
 
-type runKey struct{}
+// errForeignDescriptor is returned when an interceptor passes next a
+// descriptor the SDK did not create.
+var errForeignDescriptor error = &MisuseError{What: "next got a *middleware.Operation the SDK did not create; pass on the one received"}
 
-// Value returns the run for the engine's key, else defers to the parent.
-func (r *run) Value(key any) any {
-	if key == (runKey{}) {
+// MisuseError reports a broken interceptor contract; it matches
+// middleware.ErrMisuse. In the attempt chain it fails the attempt, without
+// retry, and is recorded with ErrorType "MiddlewareMisuse".
+type MisuseError struct {
+	OperationID string // "" when unknown
+	What        string
+}
+
+// Error implements error.
+func (e *MisuseError) Error() string {
+	if e.OperationID == "" {
+		return fmt.Sprintf("durable: %v: %s", middleware.ErrMisuse, e.What)
+	}
+	return fmt.Sprintf("durable: operation %s: %v: %s", e.OperationID, middleware.ErrMisuse, e.What)
+}
+
+// Unwrap returns middleware.ErrMisuse.
+func (e *MisuseError) Unwrap() error { return middleware.ErrMisuse }
+
+// ErrorType names the error in the ErrorObject.
+func (e *MisuseError) ErrorType() string { return "MiddlewareMisuse" }
+
+// misuse reports a broken interceptor contract for operation id.
+func misuse(id, what string) error { return &MisuseError{OperationID: id, What: what} }
+
+// runOf returns the run a descriptor belongs to (nil for a foreign one).
+func runOf(op *middleware.Operation) *run {
+	if d := descriptor.Of(op); d != nil {
+		r, _ := d.State.(*run)
 		return r
 	}
-	return r.Context.Value(key)
+	return nil
 }
 
-func runOf(ctx context.Context) *run {
-	r, _ := ctx.Value(runKey{}).(*run)
-	return r
+// bind makes r.desc describe r.op and carry r.
+func (r *run) bind() {
+	r.op.State = r
+	descriptor.Bind(&r.desc, &r.op)
 }
 
 // serdesContext describes the run's data to a Serdes.
@@ -101,9 +141,7 @@ func (c *Context) run(r *run) error {
 		return ErrContextClosed
 	}
 	r.scope = c
-	if r.Context == nil {
-		r.Context = c
-	}
+	r.bind()
 	if r.serdes == nil {
 		r.serdes = e.en.cfg.Serdes
 	}
@@ -128,6 +166,7 @@ func (c *Context) run(r *run) error {
 			r.op.Attempt = rec.StepDetails.Attempt
 		}
 		r.op.Replaying = rec.Status.Terminal()
+		r.op.Resumed = r.op.Replaying && e.resumed(rec)
 		if rr, ok := r.kind.(rerunner); ok && r.op.Replaying {
 			r.rerun = rr.rerun(rec)
 		}
@@ -141,7 +180,7 @@ func (c *Context) run(r *run) error {
 	if r.op.StartTime.IsZero() {
 		r.op.StartTime = time.Now()
 	}
-	return e.en.opChain(r, &r.op)
+	return e.en.opChain(c, &r.desc)
 }
 
 // maxNameLength is the longest operation name the service accepts.
@@ -170,18 +209,73 @@ func validateNames(name, subType string) error {
 	return nil
 }
 
-// The engine's own stages, placed innermost in the operation chain in this
-// order: logStage, serdesStage, replayStage, commitStage, executeTerminal.
+// The engine's stages. guardStage is outermost in the operation chain,
+// around the user's interceptors; logStage, serdesStage, replayStage,
+// commitStage and executeTerminal are innermost, in this order.
+
+// guardStage enforces the interceptor contract once the user's chain has
+// returned (settle).
+func guardStage(next middleware.Handler) middleware.Handler {
+	return func(ctx context.Context, op *middleware.Operation) error {
+		r := runOf(op)
+		return r.settle(next(ctx, op))
+	}
+}
+
+// settle turns what the user's chain returned into the operation's result:
+// a suspended operation parks its goroutine whatever the chain returned
+// (so that no workflow code runs past a suspension point), a chain that
+// never reached the operation must have returned an error, and a failure
+// stays a failure.
+func (r *run) settle(err error) error {
+	switch {
+	case r.suspended:
+		r.scope.exec.park()
+	case !r.executed && err == nil:
+		return misuse(r.op.ID, "a middleware returned nil without calling next")
+	case err == nil && r.op.Err != nil:
+		return r.op.Err
+	}
+	return err
+}
+
+// catchPark, deferred by the terminal handlers, turns the park signal of an
+// invocation that ended while the operation waited into ErrSuspended, so
+// that the chain's interceptors see the suspension; other panics go on.
+func (r *run) catchPark(err *error) {
+	if p := recover(); p != nil {
+		if _, ok := p.(parkSignal); !ok {
+			panic(p)
+		}
+		r.suspended = true
+		r.op.Err = middleware.ErrSuspended
+		*err = middleware.ErrSuspended
+	}
+}
+
+// stageRun returns the run of the descriptor an interceptor passed on, and
+// a usable context (the scope's when the interceptor passed nil).
+func stageRun(ctx context.Context, op *middleware.Operation) (context.Context, *run) {
+	r := runOf(op)
+	if ctx == nil && r != nil {
+		ctx = r.scope
+	}
+	return ctx, r
+}
 
 // logStage logs each live operation's outcome at debug level.
 func logStage(next middleware.Handler) middleware.Handler {
 	return func(ctx context.Context, op *middleware.Operation) error {
+		ctx, r := stageRun(ctx, op)
+		if r == nil {
+			return errForeignDescriptor
+		}
 		err := next(ctx, op)
-		if op.Replaying {
+		if r.op.Replaying {
 			return err
 		}
-		if l := runOf(ctx).scope.exec.baseLog; l.Enabled(ctx, slog.LevelDebug) {
-			logOperation(ctx, l, op, err)
+		if l := r.scope.exec.baseLog; l.Enabled(ctx, slog.LevelDebug) {
+			logOperation(ctx, l, &r.op, err)
 		}
 		return err
 	}
@@ -193,7 +287,7 @@ func logStage(next middleware.Handler) middleware.Handler {
 // attributes are half a kilobyte of locals.
 //
 //go:noinline
-func logOperation(ctx context.Context, l *slog.Logger, op *middleware.Operation, err error) {
+func logOperation(ctx context.Context, l *slog.Logger, op *descriptor.Op, err error) {
 	l.LogAttrs(ctx, slog.LevelDebug, "durable operation",
 		slog.String(logging.KeyOperationID, op.ID), slog.String(logging.KeyOperationName, op.Name),
 		slog.String("type", string(op.Type)), slog.String("status", string(op.Status)), slog.Any("error", err))
@@ -207,16 +301,16 @@ func serdesStage(next middleware.Handler) middleware.Handler {
 		if err != nil {
 			return err
 		}
-		r := runOf(ctx)
-		if !op.Replaying || r.rerun {
+		r := runOf(op)
+		if !r.op.Replaying || r.rerun {
 			return nil
 		}
 		if d := r.kind.dest(); d != nil {
-			if derr := r.serdes.Deserialize(r.serdesContext(), op.Payload, d); derr != nil {
-				r.scope.exec.abort(asSerdesError(derr, op.ID, serdes.OpDeserialize))
+			if derr := r.serdes.Deserialize(r.serdesContext(), r.op.Payload, d); derr != nil {
+				r.scope.exec.abort(asSerdesError(derr, r.op.ID, serdes.OpDeserialize))
 			}
 			if r.scope.exec.en.exposeResult {
-				op.Result = r.kind.result()
+				r.op.Result = r.kind.result()
 			}
 		}
 		return nil
@@ -228,7 +322,7 @@ func serdesStage(next middleware.Handler) middleware.Handler {
 // identity for the values workflows return) the stored payload is decoded
 // back into the operation's result, so a serdes that transforms values
 // cannot make the live run and the replay diverge.
-func liveAsReplayed(r *run, op *middleware.Operation, payload string) error {
+func liveAsReplayed(r *run, payload string) error {
 	if _, isJSON := r.serdes.(serdes.JSON); isJSON {
 		return nil
 	}
@@ -237,10 +331,10 @@ func liveAsReplayed(r *run, op *middleware.Operation, payload string) error {
 		return nil
 	}
 	if err := r.serdes.Deserialize(r.serdesContext(), payload, d); err != nil {
-		return asSerdesError(err, op.ID, serdes.OpDeserialize)
+		return asSerdesError(err, r.op.ID, serdes.OpDeserialize)
 	}
 	if r.scope.exec.en.exposeResult {
-		op.Result = r.kind.result()
+		r.op.Result = r.kind.result()
 	}
 	return nil
 }
@@ -248,104 +342,133 @@ func liveAsReplayed(r *run, op *middleware.Operation, payload string) error {
 // replayStage answers a terminal recorded operation from history.
 func replayStage(next middleware.Handler) middleware.Handler {
 	return func(ctx context.Context, op *middleware.Operation) error {
-		r := runOf(ctx)
-		if !op.Replaying || r.rerun {
+		r := runOf(op)
+		if !r.op.Replaying || r.rerun {
 			return next(ctx, op)
 		}
+		r.executed = true
 		payload, obj := recordedOutcome(r.rec)
-		op.Payload = payload
-		if op.Status != checkpoint.StatusSucceeded {
-			op.Err = r.kind.failed(r, obj)
-			return op.Err
+		r.op.Payload = payload
+		if r.op.Status != checkpoint.StatusSucceeded {
+			r.op.Err = r.kind.failed(r, obj)
+			return r.op.Err
 		}
 		return nil
 	}
 }
 
 // commitStage marks the operation boundary for the checkpointer: in eager
-// mode the operation's updates are durable when it returns.
+// mode the operation's updates are durable when it returns. A suspended
+// operation has nothing left to commit (the invocation is over).
 func commitStage(next middleware.Handler) middleware.Handler {
 	return func(ctx context.Context, op *middleware.Operation) error {
 		err := next(ctx, op)
-		if !op.Replaying {
-			runOf(ctx).scope.exec.commit(ctx)
+		if r := runOf(op); !r.op.Replaying && !r.suspended {
+			r.scope.exec.commit(ctx)
 		}
 		return err
 	}
 }
 
-// executeTerminal runs the kind.
-func executeTerminal(ctx context.Context, op *middleware.Operation) error {
-	r := runOf(ctx)
-	err := r.kind.execute(ctx, r)
-	op.Err = err
+// executeTerminal runs the kind, once.
+func executeTerminal(ctx context.Context, op *middleware.Operation) (err error) {
+	r := runOf(op)
+	if r.executed {
+		return misuse(r.op.ID, "a middleware called next more than once")
+	}
+	r.executed = true
+	defer r.catchPark(&err)
+	err = r.kind.execute(ctx, r)
+	r.op.Err = err
 	if err == nil && r.scope.exec.en.exposeResult {
 		// Boxing the value costs an allocation: only when a user
 		// middleware may read it.
-		op.Result = r.kind.result()
+		r.op.Result = r.kind.result()
 	}
-	if op.EndTime.IsZero() && op.Status.Terminal() {
-		op.EndTime = time.Now()
+	if r.op.EndTime.IsZero() && r.op.Status.Terminal() {
+		r.op.EndTime = time.Now()
 	}
 	return err
 }
 
-// The attempt chain: user attempt middlewares, retryStage, encodeStage,
-// attemptTerminal.
+// The attempt chain: attemptGuard, the user's attempt middlewares,
+// encodeStage and attemptTerminal. runAttempts (step.go) decides what follows
+// each attempt from the error the chain returns.
 
-// retryStage asks the retry strategy what to do after a failed attempt;
-// serdes failures are not retried.
-func retryStage(next middleware.Handler) middleware.Handler {
+// attemptGuard enforces the interceptor contract in the attempt chain: an
+// interceptor that did not call next must return an error, and cannot turn
+// a failed attempt into a success; an attempt that found the invocation
+// ended (the attempt interceptors saw ErrSuspended) parks.
+func attemptGuard(next middleware.Handler) middleware.Handler {
 	return func(ctx context.Context, op *middleware.Operation) error {
+		r := runOf(op)
 		err := next(ctx, op)
-		r := runOf(ctx)
-		r.decision = retry.Decision{}
-		if err != nil && r.strategy != nil && retryable(err) {
-			r.decision = r.strategy(op.Attempt, err)
-			if r.decision.Retry {
-				r.decision.Delay = retry.Clamp(r.decision.Delay)
-			}
+		switch {
+		case r.suspended:
+			r.scope.exec.park() // on to the operation chain's terminal
+		case !r.attemptRan && err == nil:
+			return misuse(r.op.ID, "an attempt middleware returned nil without calling next")
+		case err == nil && r.op.Err != nil:
+			return r.op.Err
 		}
 		return err
 	}
 }
 
 // retryable reports whether a failed attempt's error may be retried: serdes
-// failures and results over the payload limit are not. (Its errors.As
-// targets escape, so it is only called once an attempt has failed.)
+// failures, results over the payload limit and broken interceptor contracts
+// are not. (Its errors.As targets escape, so it is only called once an
+// attempt has failed.)
 func retryable(err error) bool {
 	var se *serdes.Error
 	var tooLarge *PayloadTooLargeError
-	return !errors.As(err, &se) && !errors.As(err, &tooLarge)
+	return !errors.As(err, &se) && !errors.As(err, &tooLarge) && !errors.Is(err, middleware.ErrMisuse)
 }
 
-// encodeStage serializes a successful attempt's result into op.Payload.
+// encodeStage serializes a successful attempt's result into the payload.
 func encodeStage(next middleware.Handler) middleware.Handler {
 	return func(ctx context.Context, op *middleware.Operation) error {
+		ctx, r := stageRun(ctx, op)
+		if r == nil {
+			return errForeignDescriptor
+		}
 		if err := next(ctx, op); err != nil {
 			return err
 		}
-		r := runOf(ctx)
-		p, err := r.serdes.Serialize(r.serdesContext(), op.Result)
-		if err != nil {
-			return asSerdesError(err, op.ID, serdes.OpSerialize)
+		p, err := r.serdes.Serialize(r.serdesContext(), r.op.Result)
+		if err == nil {
+			if limit := r.scope.exec.en.cfg.MaxPayloadBytes; len(p) > limit {
+				err = &PayloadTooLargeError{OperationID: r.op.ID, Size: len(p), Limit: limit}
+			}
+		} else {
+			err = asSerdesError(err, r.op.ID, serdes.OpSerialize)
 		}
-		if limit := r.scope.exec.en.cfg.MaxPayloadBytes; len(p) > limit {
-			return &PayloadTooLargeError{OperationID: op.ID, Size: len(p), Limit: limit}
+		if err == nil {
+			r.op.Payload = p
+			err = liveAsReplayed(r, p)
 		}
-		op.Payload = p
-		return liveAsReplayed(r, op, p)
+		r.op.Err = err
+		return err
 	}
 }
 
-// attemptTerminal runs one attempt of the kind.
-func attemptTerminal(ctx context.Context, op *middleware.Operation) error {
-	r := runOf(ctx)
-	a, ok := r.kind.(attempter)
-	if !ok {
-		return errors.New("durable: internal error: operation kind has no attempts")
+// attemptTerminal runs one attempt of the kind, once; an interrupted
+// at-most-once attempt ends as a *StepInterruptedError without running.
+func attemptTerminal(ctx context.Context, op *middleware.Operation) (err error) {
+	r := runOf(op)
+	if r.attemptRan {
+		return misuse(r.op.ID, "an attempt middleware called next more than once")
 	}
-	return a.attempt(ctx, r)
+	r.attemptRan = true
+	defer r.catchPark(&err) // the invocation ended before the body could run
+	if r.interrupted {
+		err = &StepInterruptedError{OperationID: r.op.ID, Name: r.op.Name, Attempt: r.op.Attempt}
+	} else {
+		err = r.kind.(attempter).attempt(ctx, r)
+	}
+	r.op.AttemptEnd = time.Now()
+	r.op.Err = err
+	return err
 }
 
 // asSerdesError makes sure err is a *serdes.Error.

@@ -1,8 +1,6 @@
 package engine
 
 import (
-	"runtime"
-
 	"github.com/lambda-durable/durable/checkpoint"
 )
 
@@ -12,8 +10,10 @@ import (
 // wakes it counts it as running again before it resumes, so the count never
 // drops to zero while work is still possible. When it reaches zero the
 // invocation flushes and, if still nothing runs, suspends: blocked
-// goroutines then exit with runtime.Goexit (their defers run) instead of
-// continuing user code after the invocation ended.
+// goroutines then park (Execution.park): they unwind through the chains of
+// the operations they are in, whose interceptors see
+// middleware.ErrSuspended, instead of continuing user code after the
+// invocation ended; the suspending invocation waits for them to finish.
 
 // Event is a one-shot signal between goroutines tracked by the scheduler.
 // A goroutine waiting on it counts as blocked.
@@ -65,7 +65,7 @@ func (ev *Event) Fired() bool {
 func (ev *Event) Done() <-chan struct{} { return ev.ch }
 
 // Wait blocks the calling tracked goroutine until the event fires. If the
-// invocation ends first, the goroutine exits (runtime.Goexit).
+// invocation ends first, the goroutine parks (Execution.park).
 func (ev *Event) Wait() {
 	e := ev.e
 	e.mu.Lock()
@@ -75,7 +75,7 @@ func (ev *Event) Wait() {
 	}
 	if e.ended {
 		e.mu.Unlock()
-		runtime.Goexit()
+		e.park()
 	}
 	ev.waiting++
 	e.blockLocked()
@@ -96,13 +96,15 @@ func (e *Execution) Go(fn func()) *Event {
 	e.mu.Lock()
 	if e.ended {
 		e.mu.Unlock()
-		runtime.Goexit()
+		e.park()
 	}
 	e.running++
+	e.live.Add(1)
 	e.mu.Unlock()
 	go func() {
+		defer e.live.Done()
 		defer func() {
-			if p := recover(); p != nil {
+			if p := recover(); p != nil && !isPark(p) {
 				e.setFatal(newPanicError(p))
 			}
 			e.mu.Lock()
@@ -149,7 +151,7 @@ func (e *Execution) awaitOp(id string) *checkpoint.Operation {
 	for {
 		if e.ended {
 			e.mu.Unlock()
-			runtime.Goexit()
+			e.park()
 		}
 		if op := e.ops[id]; op != nil && !awaiting(op.Status) {
 			e.mu.Unlock()

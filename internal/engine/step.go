@@ -187,44 +187,77 @@ func (s *stepRun[T]) attempt(ctx context.Context, r *run) (err error) {
 	return nil
 }
 
-// execute runs attempts until one succeeds or the strategy gives up.
+// execute runs the step's attempts.
 func (s *stepRun[T]) execute(ctx context.Context, r *run) error {
-	r.markStarted() // an async step's starter goes on once the id is assigned
+	return runAttempts(ctx, r, s, s.atMostOnce)
+}
+
+// next decides what follows a step attempt: SUCCEED, RETRY (with the
+// error) when the strategy says so, else FAIL.
+func (s *stepRun[T]) next(r *run, attempt int, err error) attemptOutcome {
+	if err == nil {
+		return attemptOutcome{}
+	}
+	o := attemptOutcome{err: err}
+	if r.strategy != nil && retryable(err) {
+		if d := r.strategy(attempt, err); d.Retry {
+			o.retry, o.delay = true, retry.Clamp(d.Delay)
+		}
+	}
+	return o
+}
+
+// resume does nothing: a step keeps no state between attempts.
+func (s *stepRun[T]) resume(*run, *checkpoint.Operation) {}
+
+// The attempt loop. Steps and wait-for-condition (whose checks are attempts)
+// are the operations that run attempts; they differ only in what follows an
+// attempt (attempter.next) and in what they restore from their record
+// (attempter.resume). Every attempt, the interrupted attempt of an
+// at-most-once step included, runs through the attempt chain, so attempt
+// interceptors see each one, with its own start and end times.
+
+// attemptOutcome is what follows an attempt: retry after delay (RETRY with
+// err, or with payload when err is nil), else SUCCEED with payload when
+// err is nil, else FAIL with err.
+type attemptOutcome struct {
+	retry bool
+	delay time.Duration
+	err   error
+}
+
+// runAttempts runs attempts of r until one is final, checkpointing each
+// outcome. With atMostOnce each attempt's START is durable before the body
+// runs, and an attempt found STARTED without an outcome ends as a
+// *StepInterruptedError (through the attempt chain, without running the
+// body) that the operation's next decides on like any failure.
+func runAttempts(ctx context.Context, r *run, a attempter, atMostOnce bool) error {
+	r.markStarted() // an async starter goes on once the id is assigned
 	e := r.scope.exec
 	attempt, needStart := 1, true
 	if rec := r.rec; rec != nil {
 		if rec.Status == checkpoint.StatusPending {
-			rec = e.awaitOp(r.op.ID) // a retry is scheduled: wait until READY
+			rec = awaitRetry(r) // the next attempt is scheduled: wait until READY
 		}
 		if rec.StepDetails != nil {
 			attempt = rec.StepDetails.Attempt + 1
 		}
+		a.resume(r, rec)
 		if rec.Status == checkpoint.StatusStarted {
-			needStart = false
-			if s.atMostOnce {
-				r.op.Attempt = attempt
-				ierr := &StepInterruptedError{OperationID: r.op.ID, Name: r.op.Name, Attempt: attempt}
-				r.decision = retry.Decision{}
-				if r.strategy != nil {
-					r.decision = r.strategy(attempt, ierr)
-					r.decision.Delay = retry.Clamp(r.decision.Delay)
-				}
-				if retrying, err := s.afterFailure(ctx, r, ierr, false); !retrying {
-					return err
-				}
-				attempt, needStart = s.awaitRetry(r), true
-			}
+			// An attempt was interrupted: at least once runs it again,
+			// at most once reports it as failed.
+			needStart, r.interrupted = false, atMostOnce
 		}
 	}
 	for {
 		r.op.Attempt = attempt
 		if needStart {
-			// The START is queued before the body runs: at-most-once, it
-			// is durable first; at-least-once, it is sent while the body
+			// The START is queued before the body runs: at most once, it
+			// is durable first; at least once, it is sent while the body
 			// runs, or with the outcome if the body ends within
 			// checkpoint.StartDelay.
 			pt := checkpoint.OperationStart
-			if s.atMostOnce {
+			if atMostOnce {
 				pt = checkpoint.AtMostOnceStart
 			}
 			if err := e.checkpoint(ctx, r.scope, pt, r.update(checkpoint.ActionStart)); err != nil {
@@ -232,72 +265,92 @@ func (s *stepRun[T]) execute(ctx context.Context, r *run) error {
 			}
 			needStart = false
 		}
-		r.op.Status = checkpoint.StatusStarted
-		err := e.en.attemptChain(ctx, &r.op)
-		if err == nil {
-			done := r.update(checkpoint.ActionSucceed)
-			done.Payload = r.op.Payload
-			if err := s.record(r, needStart, done); err != nil {
-				return err
-			}
-			r.op.Status = checkpoint.StatusSucceeded
-			r.op.EndTime = time.Now()
-			return nil
+		err := runAttempt(ctx, r)
+		o := a.next(r, attempt, err)
+		if !o.retry {
+			return finishAttempts(r, needStart, o.err)
 		}
-		retrying, ferr := s.afterFailure(ctx, r, err, needStart)
-		if !retrying {
-			return ferr
-		}
-		attempt, needStart = s.awaitRetry(r), true
-	}
-}
-
-// afterFailure checkpoints a failed attempt: RETRY (and reports true) when
-// r.decision says so, else FAIL and the step's error.
-func (s *stepRun[T]) afterFailure(ctx context.Context, r *run, err error, needStart bool) (bool, error) {
-	obj := ErrorObjectOf(err)
-	if r.decision.Retry {
 		u := r.update(checkpoint.ActionRetry)
-		u.Error = &obj
-		u.StepOptions = &checkpoint.StepOptions{NextAttemptDelaySeconds: retry.DelaySeconds(r.decision.Delay)}
-		if err := s.record(r, needStart, u); err != nil {
-			return false, err
+		if o.err != nil {
+			obj := ErrorObjectOf(o.err)
+			u.Error = &obj
+		} else {
+			u.Payload = r.op.Payload
+		}
+		u.StepOptions = &checkpoint.StepOptions{NextAttemptDelaySeconds: retry.DelaySeconds(o.delay)}
+		if err := recordAttempt(r, needStart, u); err != nil {
+			return err
 		}
 		r.op.Status = checkpoint.StatusPending
 		// Make the RETRY durable now so the service's timer starts.
-		if err := r.scope.exec.checkpoint(ctx, r.scope, checkpoint.RetryScheduled); err != nil {
-			return false, err
+		if err := e.checkpoint(ctx, r.scope, checkpoint.RetryScheduled); err != nil {
+			return err
 		}
-		return true, nil
+		rec := awaitRetry(r)
+		attempt, needStart = r.op.Attempt+1, true
+		if rec.StepDetails != nil {
+			attempt = rec.StepDetails.Attempt + 1
+		}
 	}
-	u := r.update(checkpoint.ActionFail)
-	u.Error = &obj
-	if err := s.record(r, needStart, u); err != nil {
-		return false, err
-	}
-	r.op.Status = checkpoint.StatusFailed
-	r.op.EndTime = time.Now()
-	return false, newStepError(r, &obj)
 }
 
-// awaitRetry blocks until the scheduled retry is due and returns the next
-// attempt number.
-func (s *stepRun[T]) awaitRetry(r *run) int {
+// runAttempt sends attempt r.op.Attempt through the attempt chain and
+// returns its error.
+func runAttempt(ctx context.Context, r *run) error {
+	r.op.Status = checkpoint.StatusStarted
+	r.op.AttemptStart, r.op.AttemptEnd = time.Now(), time.Time{}
+	r.op.Payload, r.op.Err, r.attemptRan = "", nil, false
+	err := r.scope.exec.en.attemptChain(ctx, &r.desc)
+	r.interrupted = false
+	return err
+}
+
+// finishAttempts records the final outcome: SUCCEED with the payload when
+// err is nil, else FAIL with err (returned as a *StepError).
+func finishAttempts(r *run, needStart bool, err error) error {
+	if err != nil {
+		return failAttempts(r, needStart, err)
+	}
+	u := r.update(checkpoint.ActionSucceed)
+	u.Payload = r.op.Payload
+	if rerr := recordAttempt(r, needStart, u); rerr != nil {
+		return rerr
+	}
+	r.op.EndTime = time.Now()
+	r.op.Status = checkpoint.StatusSucceeded
+	return nil
+}
+
+// failAttempts records FAIL with err and returns the step's error. (Apart
+// from finishAttempts, so that a success does not allocate the error
+// object.)
+func failAttempts(r *run, needStart bool, err error) error {
+	obj := ErrorObjectOf(err)
+	u := r.update(checkpoint.ActionFail)
+	u.Error = &obj
+	if rerr := recordAttempt(r, needStart, u); rerr != nil {
+		return rerr
+	}
+	r.op.EndTime = time.Now()
+	r.op.Status = checkpoint.StatusFailed
+	return newStepError(r, &obj)
+}
+
+// awaitRetry blocks until the scheduled attempt is due and returns the
+// operation's record.
+func awaitRetry(r *run) *checkpoint.Operation {
 	rec := r.scope.exec.awaitOp(r.op.ID)
 	r.rec = rec
 	if rec.Status.Terminal() {
 		// The service never completes a step on its own.
 		r.scope.exec.abort(fmt.Errorf("durable: step %s became %s while a retry was pending", r.op.ID, rec.Status))
 	}
-	if rec.StepDetails != nil {
-		return rec.StepDetails.Attempt + 1
-	}
-	return r.op.Attempt + 1
+	return rec
 }
 
-// record enqueues a step outcome, preceded by its START when needed (one
-// request in eager mode).
-func (s *stepRun[T]) record(r *run, needStart bool, u checkpoint.OperationUpdate) error {
+// recordAttempt enqueues an attempt's outcome, preceded by its START when
+// needed (one request in eager mode).
+func recordAttempt(r *run, needStart bool, u checkpoint.OperationUpdate) error {
 	if needStart {
 		return r.scope.exec.enqueue(r.scope, r.update(checkpoint.ActionStart), u)
 	}

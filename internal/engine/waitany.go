@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"runtime"
 	"slices"
 )
 
@@ -56,14 +55,14 @@ func (w *watcher) notifyLocked(ev *Event) {
 // has fired since the last call (at once if one has) and returns those
 // events; the caller owns the returned slice. While it waits the goroutine
 // counts as blocked, like Event.Wait; if the invocation ends first it exits
-// (runtime.Goexit).
+// (Execution.park).
 func (w *watcher) wait() []*Event {
 	e := w.e
 	e.mu.Lock()
 	if len(w.fired) == 0 {
 		if e.ended {
 			e.mu.Unlock()
-			runtime.Goexit()
+			e.park()
 		}
 		w.blocked = true
 		e.blockLocked()

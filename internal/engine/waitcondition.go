@@ -146,79 +146,36 @@ func (k *conditionRun[S]) decide(attempt int) (d WaitDecision) {
 	return k.strategy(k.out, attempt)
 }
 
+// execute runs the checks through the attempt loop (at least once: an
+// interrupted check runs again).
 func (k *conditionRun[S]) execute(ctx context.Context, r *run) error {
-	r.markStarted() // an async starter goes on once the id is assigned
-	e := r.scope.exec
-	attempt, needStart := 1, true
-	if rec := r.rec; rec != nil {
-		if rec.Status == checkpoint.StatusPending {
-			k.awaitRetry(r) // the next poll is scheduled: wait until READY
-			rec = r.rec
-		}
-		if d := rec.StepDetails; d != nil && d.Attempt > 0 {
-			// Resume from the state the last poll recorded.
-			attempt = d.Attempt + 1
-			if err := r.serdes.Deserialize(r.serdesContext(), d.Result, &k.state); err != nil {
-				e.abort(asSerdesError(err, r.op.ID, serdes.OpDeserialize))
-			}
-		}
-		// STARTED: a check was interrupted; run it again (at least once).
-		needStart = rec.Status != checkpoint.StatusStarted
-	}
-	for {
-		r.op.Attempt = attempt
-		r.op.Status = checkpoint.StatusStarted
-		if needStart { // sent while the check runs, as a step's
-			if err := e.checkpoint(ctx, r.scope, checkpoint.OperationStart, r.update(checkpoint.ActionStart)); err != nil {
-				return err
-			}
-			needStart = false
-		}
-		if err := e.en.attemptChain(ctx, &r.op); err != nil {
-			return k.finish(r, needStart, err)
-		}
-		d := k.decide(attempt)
-		if d.Err != nil {
-			return k.finish(r, needStart, d.Err)
-		}
-		if !d.Continue {
-			return k.finish(r, needStart, nil)
-		}
-		u := r.update(checkpoint.ActionRetry)
-		u.Payload = r.op.Payload
-		u.StepOptions = &checkpoint.StepOptions{NextAttemptDelaySeconds: retry.DelaySeconds(d.Delay)}
-		if err := k.record(r, needStart, u); err != nil {
-			return err
-		}
-		r.op.Status = checkpoint.StatusPending
-		// Make the RETRY durable now so the service's timer starts.
-		if err := e.checkpoint(ctx, r.scope, checkpoint.RetryScheduled); err != nil {
-			return err
-		}
-		attempt = k.awaitRetry(r)
-		k.state, needStart = k.out, true
-	}
+	return runAttempts(ctx, r, k, false)
 }
 
-// finish records the outcome: SUCCEED with the last state when err is nil,
-// else FAIL with err (returned as a *StepError).
-func (k *conditionRun[S]) finish(r *run, needStart bool, err error) error {
-	u := r.update(checkpoint.ActionSucceed)
-	u.Payload = r.op.Payload
-	var obj checkpoint.ErrorObject
+// next decides what follows a check: a failed check fails the operation
+// (no retry); otherwise the strategy stops (SUCCEED with the state), fails
+// it, or continues (RETRY carrying the new state, which the next check
+// receives).
+func (k *conditionRun[S]) next(r *run, attempt int, err error) attemptOutcome {
 	if err != nil {
-		obj = ErrorObjectOf(err)
-		u = r.update(checkpoint.ActionFail)
-		u.Error = &obj
+		return attemptOutcome{err: err}
 	}
-	if rerr := k.record(r, needStart, u); rerr != nil {
-		return rerr
+	d := k.decide(attempt)
+	switch {
+	case d.Err != nil:
+		return attemptOutcome{err: d.Err}
+	case !d.Continue:
+		return attemptOutcome{}
 	}
-	r.op.EndTime = time.Now()
-	if err != nil {
-		r.op.Status = checkpoint.StatusFailed
-		return newStepError(r, &obj)
+	k.state = k.out
+	return attemptOutcome{retry: true, delay: retry.Clamp(d.Delay)}
+}
+
+// resume restores the state the last check recorded.
+func (k *conditionRun[S]) resume(r *run, rec *checkpoint.Operation) {
+	if d := rec.StepDetails; d != nil && d.Attempt > 0 {
+		if err := r.serdes.Deserialize(r.serdesContext(), d.Result, &k.state); err != nil {
+			r.scope.exec.abort(asSerdesError(err, r.op.ID, serdes.OpDeserialize))
+		}
 	}
-	r.op.Status = checkpoint.StatusSucceeded
-	return nil
 }
