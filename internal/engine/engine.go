@@ -183,7 +183,7 @@ func ParseEvent(payload []byte) (*checkpoint.InvocationEvent, error) {
 		pre = &checkpoint.ExecutionState{Operations: make([]checkpoint.Operation, 0, n)}
 		ev.InitialExecutionState = pre
 	}
-	if err := json.Unmarshal(payload, &ev); err != nil {
+	if err := decodeEvent(payload, &ev); err != nil {
 		return nil, fmt.Errorf("durable: %w: %v", ErrMalformedEvent, err)
 	}
 	if st := ev.InitialExecutionState; st != nil && st == pre && len(st.Operations) == 0 && st.NextMarker == "" {
