@@ -217,12 +217,8 @@ func (s *eventScanner) contextDetails(out **checkpoint.ContextDetails) bool {
 		switch string(key) {
 		case "ReplayChildren":
 			return s.boolean(&d.ReplayChildren)
-		case "Result":
-			return s.str(&d.Result)
-		case "Error":
-			return d.Error == nil && s.errorObject(&d.Error)
 		}
-		return false
+		return s.outcome(key, &d.Result, &d.Error)
 	})
 }
 
@@ -235,12 +231,8 @@ func (s *eventScanner) stepDetails(out **checkpoint.StepDetails) bool {
 			return s.integer(&d.Attempt)
 		case "NextAttemptTimestamp":
 			return s.timestamp(&d.NextAttemptTimestamp)
-		case "Result":
-			return s.str(&d.Result)
-		case "Error":
-			return d.Error == nil && s.errorObject(&d.Error)
 		}
-		return false
+		return s.outcome(key, &d.Result, &d.Error)
 	})
 }
 
@@ -263,27 +255,26 @@ func (s *eventScanner) callbackDetails(out **checkpoint.CallbackDetails) bool {
 		switch string(key) {
 		case "CallbackId":
 			return s.str(&d.CallbackId)
-		case "Result":
-			return s.str(&d.Result)
-		case "Error":
-			return d.Error == nil && s.errorObject(&d.Error)
 		}
-		return false
+		return s.outcome(key, &d.Result, &d.Error)
 	})
 }
 
 func (s *eventScanner) chainedInvokeDetails(out **checkpoint.ChainedInvokeDetails) bool {
 	d := &checkpoint.ChainedInvokeDetails{}
 	*out = d
-	return s.members(func(key []byte) bool {
-		switch string(key) {
-		case "Result":
-			return s.str(&d.Result)
-		case "Error":
-			return d.Error == nil && s.errorObject(&d.Error)
-		}
-		return false
-	})
+	return s.members(func(key []byte) bool { return s.outcome(key, &d.Result, &d.Error) })
+}
+
+// outcome decodes the Result and Error members that several details share.
+func (s *eventScanner) outcome(key []byte, result *string, e **checkpoint.ErrorObject) bool {
+	switch string(key) {
+	case "Result":
+		return s.str(result)
+	case "Error":
+		return *e == nil && s.errorObject(e)
+	}
+	return false
 }
 
 func (s *eventScanner) errorObject(out **checkpoint.ErrorObject) bool {
