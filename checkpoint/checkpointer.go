@@ -3,6 +3,7 @@ package checkpoint
 import (
 	"context"
 	"errors"
+	"runtime"
 	"sync"
 	"time"
 )
@@ -284,6 +285,7 @@ func (c *Checkpointer) waitLocked(ctx context.Context, target uint64) error {
 		case ctx.Err() != nil:
 			return ctx.Err()
 		case !c.sending && own:
+			c.yieldLocked()
 			c.sendLocked()
 			continue
 		case !c.sending:
@@ -292,6 +294,19 @@ func (c *Checkpointer) waitLocked(ctx context.Context, target uint64) error {
 		c.cond.Wait()
 	}
 	return nil
+}
+
+// yieldLocked lets the other runnable goroutines run once before a
+// waiter sends its own request, with the request marked in flight so that
+// they do not send theirs: concurrent operations (the items of a map) that
+// reach their commit meanwhile wait for the same request instead of making
+// one each. Every waiter still returns only once its updates are durable.
+func (c *Checkpointer) yieldLocked() {
+	c.sending = true
+	c.mu.Unlock()
+	runtime.Gosched()
+	c.mu.Lock()
+	c.sending = false
 }
 
 // wakeWaiters wakes every waitLocked so that it checks its context.
