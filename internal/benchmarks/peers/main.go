@@ -8,7 +8,9 @@
 //
 // where the ratio is the JS median time divided by the Go time (higher is
 // faster for Go), the headline the median over the pairs, and min/max the
-// spread over the pairs.
+// spread over the pairs. A last line, Replay3000, compares the whole
+// replay of 3,000 recorded steps (BenchmarkReplay3000) with the JS SDK's
+// replay of 1,000 (W3.inv2).
 //
 // The JS side runs in its "nodelay" mode (the local runner's artificial
 // 1 ms timer per checkpoint removed; see the harness's README), which is the
@@ -55,6 +57,10 @@ var workloads = []workload{
 	{"W3", "W3.inv2", 1000, "BenchmarkW3/N=1000", "^BenchmarkW3$/^N=1000$"},
 	{"W4", "W4", 1000, "BenchmarkW4/M=1000/eager", "^BenchmarkW4$/^M=1000$/^eager$"},
 	{"W5", "W5", 100, "BenchmarkW5", "^BenchmarkW5$"},
+	// Replay3000 replays 3,000 recorded steps (three times W3's 1,000) from
+	// the event, against the in-memory client: its whole replay is compared
+	// with the JS SDK's replay of 1,000 (W3.inv2).
+	{"Replay3000", "W3.inv2", 1000, "BenchmarkReplay3000", "^BenchmarkReplay3000$"},
 }
 
 func main() {
@@ -84,9 +90,9 @@ func run(jsDir string, pairs, reps int, benchtime string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "# bench-peers %s  %s/%s  cpus=%d  %s  node %s\n",
+	fmt.Fprintf(out, "# bench-peers %s  %s/%s  cpus=%d  %s  node %s  load %s\n",
 		time.Now().UTC().Format(time.RFC3339), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(),
-		runtime.Version(), nodeVersion())
+		runtime.Version(), nodeVersion(), loadAverage())
 	ratios := map[string][]float64{}
 	for p := range pairs {
 		// Alternate which side goes first, so drift in the machine's load
@@ -113,9 +119,10 @@ func run(jsDir string, pairs, reps int, benchtime string, out io.Writer) error {
 			}
 			r := jsMS / goMS
 			ratios[w.name] = append(ratios[w.name], r)
-			fmt.Fprintf(out, "pair %d  %-3s js %9.3f ms  go %9.3f ms  ratio %6.1fx\n", p+1, w.name, jsMS, goMS, r)
+			fmt.Fprintf(out, "pair %d  %-10s js %9.3f ms  go %9.3f ms  ratio %6.1fx\n", p+1, w.name, jsMS, goMS, r)
 		}
 	}
+	fmt.Fprintf(out, "# done %s  load %s\n", time.Now().UTC().Format(time.RFC3339), loadAverage())
 	for _, w := range workloads {
 		rs := ratios[w.name]
 		fmt.Fprintf(out, "%s ratio %.1fx (min %.1fx, max %.1fx)\n", w.name, median(rs), slices.Min(rs), slices.Max(rs))
@@ -282,6 +289,16 @@ func median(xs []float64) float64 {
 	} else {
 		return (s[n/2-1] + s[n/2]) / 2
 	}
+}
+
+// loadAverage returns the machine's 1, 5 and 15 minute load averages
+// (/proc/loadavg), or "?" where there is no such file.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); err == nil && len(f) >= 3 {
+		return strings.Join(f[:3], " ")
+	}
+	return "?"
 }
 
 func nodeVersion() string {

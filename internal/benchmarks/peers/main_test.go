@@ -35,7 +35,7 @@ func TestJSMedians(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]float64{"W2": 20, "W3": 35, "W5": 5}
+	want := map[string]float64{"W2": 20, "W3": 35, "W5": 5, "Replay3000": 35}
 	if len(got) != len(want) {
 		t.Fatalf("got %v, want %v (a failed workload has no median)", got, want)
 	}
