@@ -35,7 +35,8 @@ bench:
 
 ## bench-peers: run AWS's JS SDK (../shared/peers/js, needs node and npm) and
 ## our workloads side by side, interleaved, and print each workload's ratio
-## with its spread: make bench-peers PAIRS=5
+## with its spread: make bench-peers PAIRS=5 (PEERS_JS=dir: the harness elsewhere)
 PAIRS ?= 3
+PEERS_JS ?= ../shared/peers/js
 bench-peers:
-	go run ./internal/benchmarks/peers -pairs $(PAIRS)
+	go run ./internal/benchmarks/peers -pairs $(PAIRS) -js $(PEERS_JS)
