@@ -209,3 +209,43 @@ func FuzzEventScanner(f *testing.F) {
 		}
 	})
 }
+
+// Every JSON key of the event's types has a case in the scanner (a key it
+// does not know sends every event that carries it to encoding/json). A new
+// field of these types fails here until the scanner learns it.
+func TestEventScannerKnowsEveryKey(t *testing.T) {
+	scannerKeys := map[reflect.Type][]string{
+		reflect.TypeFor[checkpoint.InvocationEvent](): {"DurableExecutionArn", "CheckpointToken", "InitialExecutionState", "UpdatedOperationIds"},
+		reflect.TypeFor[checkpoint.ExecutionState]():  {"Operations", "NextMarker"},
+		reflect.TypeFor[checkpoint.Operation](): {"Id", "ParentId", "Name", "Type", "SubType", "Status", "StartTimestamp", "EndTimestamp",
+			"ExecutionDetails", "ContextDetails", "StepDetails", "WaitDetails", "CallbackDetails", "ChainedInvokeDetails"},
+		reflect.TypeFor[checkpoint.ExecutionDetails]():     {"InputPayload"},
+		reflect.TypeFor[checkpoint.ContextDetails]():       {"ReplayChildren", "Result", "Error"},
+		reflect.TypeFor[checkpoint.StepDetails]():          {"Attempt", "NextAttemptTimestamp", "Result", "Error"},
+		reflect.TypeFor[checkpoint.WaitDetails]():          {"ScheduledEndTimestamp"},
+		reflect.TypeFor[checkpoint.CallbackDetails]():      {"CallbackId", "Result", "Error"},
+		reflect.TypeFor[checkpoint.ChainedInvokeDetails](): {"Result", "Error"},
+		reflect.TypeFor[checkpoint.ErrorObject]():          {"ErrorType", "ErrorMessage", "ErrorData", "StackTrace"},
+	}
+	for typ, keys := range scannerKeys {
+		var tags []string
+		for i := range typ.NumField() {
+			tags = append(tags, strings.Split(typ.Field(i).Tag.Get("json"), ",")[0])
+		}
+		if !reflect.DeepEqual(tags, keys) {
+			t.Errorf("%s has the JSON keys %v, the scanner knows %v", typ, tags, keys)
+		}
+	}
+	// And the rich event of the tests above sets every one of them.
+	data, err := json.Marshal(richEvent())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, keys := range scannerKeys {
+		for _, k := range keys {
+			if !strings.Contains(string(data), `"`+k+`":`) {
+				t.Errorf("richEvent does not set %s", k)
+			}
+		}
+	}
+}
