@@ -119,7 +119,7 @@ func (b *batch) applyOne(i int, u *checkpoint.OperationUpdate, last bool) error 
 	if err := checkFields(i, u.Id, u.ParentId, u.Name, u.SubType); err != nil {
 		return err
 	}
-	what := describe(i, string(u.Type), string(u.Action), u.Id)
+	what := updateRef{i, u}
 	if n := len(u.Payload); n > b.s.limits.MaxOperationPayload {
 		return tooLargef("%s: the payload is %d bytes; the limit is %d", what, n, b.s.limits.MaxOperationPayload)
 	}
@@ -183,7 +183,7 @@ func (b *batch) applyOne(i int, u *checkpoint.OperationUpdate, last bool) error 
 
 // execution stages an EXECUTION update: the outcome the invocation ends with.
 func (b *batch) execution(i int, u *checkpoint.OperationUpdate, last bool) error {
-	what := describe(i, string(u.Type), string(u.Action), u.Id)
+	what := updateRef{i, u}
 	switch {
 	case !last:
 		return invalidf("%s: an EXECUTION update must be the last update of its request", what)
@@ -205,7 +205,7 @@ func (b *batch) execution(i int, u *checkpoint.OperationUpdate, last bool) error
 }
 
 // delay validates a wait or retry delay.
-func (b *batch) delay(what, field string, secs *int32) (int32, error) {
+func (b *batch) delay(what updateRef, field string, secs *int32) (int32, error) {
 	max := b.s.limits.MaxDelaySeconds
 	if secs == nil {
 		return 0, invalidf("%s: %s is required", what, field)
@@ -216,7 +216,7 @@ func (b *batch) delay(what, field string, secs *int32) (int32, error) {
 	return *secs, nil
 }
 
-func (b *batch) step(what string, u *checkpoint.OperationUpdate, cur *checkpoint.Operation) error {
+func (b *batch) step(what updateRef, u *checkpoint.OperationUpdate, cur *checkpoint.Operation) error {
 	st := statusOf(cur)
 	switch u.Action {
 	case checkpoint.ActionStart:
@@ -286,7 +286,7 @@ func (b *batch) step(what string, u *checkpoint.OperationUpdate, cur *checkpoint
 	return nil
 }
 
-func (b *batch) context(what string, u *checkpoint.OperationUpdate, cur *checkpoint.Operation) error {
+func (b *batch) context(what updateRef, u *checkpoint.OperationUpdate, cur *checkpoint.Operation) error {
 	st := statusOf(cur)
 	switch u.Action {
 	case checkpoint.ActionStart:
@@ -326,7 +326,7 @@ func (b *batch) context(what string, u *checkpoint.OperationUpdate, cur *checkpo
 }
 
 // cancel stages a CANCEL of a STARTED operation.
-func (b *batch) cancel(what string, u *checkpoint.OperationUpdate, cur *checkpoint.Operation) (*checkpoint.Operation, error) {
+func (b *batch) cancel(what updateRef, u *checkpoint.OperationUpdate, cur *checkpoint.Operation) (*checkpoint.Operation, error) {
 	if cur == nil || cur.Status != checkpoint.StatusStarted {
 		return nil, invalidf("%s: cannot CANCEL a %s that is %s (allowed when STARTED)", what, u.Type, statusOf(cur))
 	}
@@ -337,7 +337,7 @@ func (b *batch) cancel(what string, u *checkpoint.OperationUpdate, cur *checkpoi
 }
 
 // startOnly checks that a START finds no operation.
-func startOnly(what string, u *checkpoint.OperationUpdate, cur *checkpoint.Operation) error {
+func startOnly(what updateRef, u *checkpoint.OperationUpdate, cur *checkpoint.Operation) error {
 	if u.Action != checkpoint.ActionStart && u.Action != checkpoint.ActionCancel {
 		return invalidf("%s: a %s update must be START or CANCEL", what, u.Type)
 	}
@@ -347,7 +347,7 @@ func startOnly(what string, u *checkpoint.OperationUpdate, cur *checkpoint.Opera
 	return nil
 }
 
-func (b *batch) wait(what string, u *checkpoint.OperationUpdate, cur *checkpoint.Operation) error {
+func (b *batch) wait(what updateRef, u *checkpoint.OperationUpdate, cur *checkpoint.Operation) error {
 	if err := startOnly(what, u, cur); err != nil {
 		return err
 	}
@@ -377,7 +377,7 @@ func (b *batch) wait(what string, u *checkpoint.OperationUpdate, cur *checkpoint
 	return nil
 }
 
-func (b *batch) callback(what string, u *checkpoint.OperationUpdate, cur *checkpoint.Operation) error {
+func (b *batch) callback(what updateRef, u *checkpoint.OperationUpdate, cur *checkpoint.Operation) error {
 	if err := startOnly(what, u, cur); err != nil {
 		return err
 	}
@@ -422,7 +422,7 @@ func (b *batch) callback(what string, u *checkpoint.OperationUpdate, cur *checkp
 	return nil
 }
 
-func (b *batch) chainedInvoke(what string, u *checkpoint.OperationUpdate, cur *checkpoint.Operation) error {
+func (b *batch) chainedInvoke(what updateRef, u *checkpoint.OperationUpdate, cur *checkpoint.Operation) error {
 	if err := startOnly(what, u, cur); err != nil {
 		return err
 	}

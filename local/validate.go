@@ -1,6 +1,10 @@
 package local
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/lambda-durable/durable/checkpoint"
+)
 
 // validId reports whether s matches [A-Za-z0-9_-]{1,max}.
 func validId(s string, max int) bool {
@@ -55,7 +59,14 @@ func clip(s string) string {
 	return s[:max] + "..."
 }
 
-// describe names an update in messages.
-func describe(i int, typ, action, id string) string {
-	return fmt.Sprintf("Updates[%d] (%s %s %s)", i, typ, action, id)
+// updateRef names the i-th update u of a request in messages; it is
+// formatted only when a message is built, not for every update.
+type updateRef struct {
+	i int
+	u *checkpoint.OperationUpdate
+}
+
+// String names the update: "Updates[3] (STEP SUCCEED 1a2b)".
+func (r updateRef) String() string {
+	return fmt.Sprintf("Updates[%d] (%s %s %s)", r.i, r.u.Type, r.u.Action, r.u.Id)
 }
