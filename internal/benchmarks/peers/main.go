@@ -8,9 +8,9 @@
 //
 // where the ratio is the JS median time divided by the Go time (higher is
 // faster for Go), the headline the median over the pairs, and min/max the
-// spread over the pairs. A last line, Replay3000, compares the whole
-// replay of 3,000 recorded steps (BenchmarkReplay3000) with the JS SDK's
-// replay of 1,000 (W3.inv2).
+// spread over the pairs. A last line, Replay3000, compares the replay of
+// 3,000 recorded steps (BenchmarkReplay3000) with the JS SDK's replay of
+// 1,000 (W3.inv2) per replayed step.
 //
 // The JS side runs in its "nodelay" mode (the local runner's artificial
 // 1 ms timer per checkpoint removed; see the harness's README), which is the
@@ -50,17 +50,29 @@ type workload struct {
 	jsSize  int
 	goBench string // the Go benchmark's full name, without the -GOMAXPROCS suffix
 	goRegex string // the -test.bench pattern that selects goBench alone
+	// goSize, when set, is the Go side's size where it differs from jsSize:
+	// the two times are then compared per unit (per replayed step).
+	goSize int
+}
+
+// ratio returns how many times faster the Go side is: jsMS / goMS, per
+// unit of size when the two sides differ in size.
+func (w workload) ratio(jsMS, goMS float64) float64 {
+	if w.goSize == 0 || w.goSize == w.jsSize {
+		return jsMS / goMS
+	}
+	return (jsMS / float64(w.jsSize)) / (goMS / float64(w.goSize))
 }
 
 var workloads = []workload{
-	{"W2", "W2", 1000, "BenchmarkW2/N=1000/eager", "^BenchmarkW2$/^N=1000$/^eager$"},
-	{"W3", "W3.inv2", 1000, "BenchmarkW3/N=1000", "^BenchmarkW3$/^N=1000$"},
-	{"W4", "W4", 1000, "BenchmarkW4/M=1000/eager", "^BenchmarkW4$/^M=1000$/^eager$"},
-	{"W5", "W5", 100, "BenchmarkW5", "^BenchmarkW5$"},
-	// Replay3000 replays 3,000 recorded steps (three times W3's 1,000) from
-	// the event, against the in-memory client: its whole replay is compared
-	// with the JS SDK's replay of 1,000 (W3.inv2).
-	{"Replay3000", "W3.inv2", 1000, "BenchmarkReplay3000", "^BenchmarkReplay3000$"},
+	{"W2", "W2", 1000, "BenchmarkW2/N=1000/eager", "^BenchmarkW2$/^N=1000$/^eager$", 0},
+	{"W3", "W3.inv2", 1000, "BenchmarkW3/N=1000", "^BenchmarkW3$/^N=1000$", 0},
+	{"W4", "W4", 1000, "BenchmarkW4/M=1000/eager", "^BenchmarkW4$/^M=1000$/^eager$", 0},
+	{"W5", "W5", 100, "BenchmarkW5", "^BenchmarkW5$", 0},
+	// Replay3000 replays 3,000 recorded steps from the event, against the
+	// in-memory client; it is compared per replayed step with the JS SDK's
+	// replay of 1,000 (W3.inv2).
+	{"Replay3000", "W3.inv2", 1000, "BenchmarkReplay3000", "^BenchmarkReplay3000$", 3000},
 }
 
 func main() {
@@ -117,9 +129,13 @@ func run(jsDir string, pairs, reps int, benchtime string, out io.Writer) error {
 			if !ok1 || !ok2 || goMS <= 0 {
 				return fmt.Errorf("pair %d: %s missing (js %v, go %v)", p+1, w.name, ok1, ok2)
 			}
-			r := jsMS / goMS
+			r := w.ratio(jsMS, goMS)
 			ratios[w.name] = append(ratios[w.name], r)
-			fmt.Fprintf(out, "pair %d  %-10s js %9.3f ms  go %9.3f ms  ratio %6.1fx\n", p+1, w.name, jsMS, goMS, r)
+			per := ""
+			if w.goSize != 0 && w.goSize != w.jsSize {
+				per = fmt.Sprintf("  (per step: js %d steps, go %d)", w.jsSize, w.goSize)
+			}
+			fmt.Fprintf(out, "pair %d  %-10s js %9.3f ms  go %9.3f ms  ratio %6.1fx%s\n", p+1, w.name, jsMS, goMS, r, per)
 		}
 	}
 	fmt.Fprintf(out, "# done %s  load %s\n", time.Now().UTC().Format(time.RFC3339), loadAverage())

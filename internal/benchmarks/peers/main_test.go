@@ -54,3 +54,16 @@ func TestRunRejectsBadCounts(t *testing.T) {
 		t.Error("pairs=0 accepted")
 	}
 }
+
+func TestRatioPerStep(t *testing.T) {
+	same := workload{jsSize: 1000}
+	if r := same.ratio(200, 10); r != 20 {
+		t.Errorf("same size: %v, want 20", r)
+	}
+	// JS replays 1,000 steps in 200 ms, Go 3,000 in 30 ms: 0.2 ms against
+	// 0.01 ms per step.
+	per := workload{jsSize: 1000, goSize: 3000}
+	if r := per.ratio(200, 30); r != 20 {
+		t.Errorf("per step: %v, want 20", r)
+	}
+}
