@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -248,4 +249,40 @@ func TestEventScannerKnowsEveryKey(t *testing.T) {
 			}
 		}
 	}
+}
+
+// BenchmarkDecodeEvent decodes an event of 3,000 succeeded steps (the shape
+// of BenchmarkReplay3000's) with ParseEvent (the scanner) and with
+// encoding/json alone (what ParseEvent did before).
+func BenchmarkDecodeEvent(b *testing.B) {
+	ops := make([]checkpoint.Operation, 3000)
+	ts := checkpoint.At(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
+	for i := range ops {
+		ops[i] = checkpoint.Operation{Id: strconv.Itoa(i + 1), Name: "step-" + strconv.Itoa(i), Type: checkpoint.TypeStep,
+			SubType: checkpoint.SubTypeStep, Status: checkpoint.StatusSucceeded, StartTimestamp: ts, EndTimestamp: ts,
+			StepDetails: &checkpoint.StepDetails{Attempt: 1, Result: `{"i":` + strconv.Itoa(i) + `,"ok":true}`}}
+	}
+	data, err := json.Marshal(checkpoint.InvocationEvent{DurableExecutionArn: "arn", CheckpointToken: "t",
+		InitialExecutionState: &checkpoint.ExecutionState{Operations: ops}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("scanner", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(data)))
+		for range b.N {
+			if _, err := ParseEvent(data); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("encoding-json", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(data)))
+		for range b.N {
+			if _, err := unmarshaled(data); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
