@@ -276,6 +276,7 @@ func (c *Checkpointer) waitLocked(ctx context.Context, target uint64) error {
 		stop := context.AfterFunc(ctx, c.wakeWaiters)
 		defer stop()
 	}
+	yielded := false // see yieldLocked
 	for c.sent < target {
 		switch {
 		case c.err != nil:
@@ -285,7 +286,16 @@ func (c *Checkpointer) waitLocked(ctx context.Context, target uint64) error {
 		case ctx.Err() != nil:
 			return ctx.Err()
 		case !c.sending && own:
-			c.yieldLocked()
+			if !yielded {
+				yielded = true
+				c.yieldLocked()
+				if c.err != nil || c.closed || ctx.Err() != nil {
+					// Not sending after all: the waiters that came
+					// meanwhile must not wait for a request that is not.
+					c.cond.Broadcast()
+					continue
+				}
+			}
 			c.sendLocked()
 			continue
 		case !c.sending:
