@@ -190,6 +190,11 @@ func TestCancelChildFuture(t *testing.T) {
 			}
 			return "finished", nil
 		})
+		// Let the child reach its wait first (both suspend here), so that
+		// the cancel always has a started wait to cancel.
+		if err := durable.Wait(ctx, "child-started", time.Second); err != nil {
+			return "", err
+		}
 		f.Cancel()
 		_, err := f.Get()
 		seen = append(seen, fmt.Sprint(errors.Is(err, durable.ErrCancelled), err))
