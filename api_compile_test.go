@@ -1,20 +1,14 @@
 package durable_test
 
 import (
-	"bytes"
-	"fmt"
 	"go/ast"
-	"go/importer"
 	"go/parser"
 	"go/token"
 	"go/types"
-	"io"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/lambda-durable/durable/internal/doctest"
 )
 
 // The option idiom makes a wrong option a compile error. These tests
@@ -157,31 +151,9 @@ func typeCheck(t *testing.T, imp types.Importer, code string) []string {
 // its dependencies from the go command's build cache.
 func sdkImporter(t *testing.T) types.Importer {
 	t.Helper()
-	goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
-	if _, err := os.Stat(goTool); err != nil {
-		if goTool, err = exec.LookPath("go"); err != nil {
-			t.Fatalf("no go command to build export data: %v", err)
-		}
-	}
-	cmd := exec.Command(goTool, "list", "-export", "-deps", "-f", "{{if .Export}}{{.ImportPath}}={{.Export}}{{end}}",
-		"github.com/lambda-durable/durable", "github.com/lambda-durable/durable/retry", "github.com/lambda-durable/durable/serdes")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
+	checker, err := doctest.NewChecker(".")
 	if err != nil {
-		t.Fatalf("go list -export: %v\n%s", err, stderr.String())
+		t.Fatal(err)
 	}
-	exports := map[string]string{}
-	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
-		if path, file, ok := strings.Cut(line, "="); ok {
-			exports[path] = file
-		}
-	}
-	return importer.ForCompiler(token.NewFileSet(), "gc", func(path string) (io.ReadCloser, error) {
-		file, ok := exports[path]
-		if !ok {
-			return nil, fmt.Errorf("no export data for %s", path)
-		}
-		return os.Open(file)
-	})
+	return checker.Importer(token.NewFileSet())
 }

@@ -105,7 +105,7 @@ func (c *Checker) CheckFiles(files map[string]string) error {
 	}
 	var errs []error
 	conf := types.Config{
-		Importer: importer.ForCompiler(fset, "gc", c.lookup),
+		Importer: c.Importer(fset),
 		Error: func(err error) {
 			var te types.Error
 			if errors.As(err, &te) && te.Soft {
@@ -123,6 +123,12 @@ func (c *Checker) CheckFiles(files map[string]string) error {
 		return fmt.Errorf("%w\n%s", errors.Join(errs...), text.String())
 	}
 	return nil
+}
+
+// Importer returns a go/types importer that reads the compiled export data
+// the Checker found, for tests that type-check code of their own.
+func (c *Checker) Importer(fset *token.FileSet) types.Importer {
+	return importer.ForCompiler(fset, "gc", c.lookup)
 }
 
 func (c *Checker) lookup(path string) (io.ReadCloser, error) {
