@@ -78,7 +78,7 @@ func CrashAfterCheckpoint(n int) Crash {
 // WithCrash makes invocations of the main function die at the given points
 // (see Crash).
 func WithCrash(points ...Crash) Option {
-	return func(o *options) { o.crashes = append(o.crashes, points...) }
+	return optionFunc(func(o *options) { o.crashes = append(o.crashes, points...) })
 }
 
 // crasher kills invocations at its crash points. It wraps the in-process

@@ -40,7 +40,12 @@ var ErrNotStarted = errors.New("durabletest: no execution started")
 const DefaultFunctionName = "workflow"
 
 // Option configures a Runner.
-type Option func(*options)
+type Option interface{ apply(*options) }
+
+// optionFunc adapts a function to Option.
+type optionFunc func(*options)
+
+func (f optionFunc) apply(t *options) { f(t) }
 
 type options struct {
 	name      string
@@ -59,10 +64,10 @@ type registration struct {
 
 // WithFunctionName registers the main function under name instead of
 // DefaultFunctionName.
-func WithFunctionName(name string) Option { return func(o *options) { o.name = name } }
+func WithFunctionName(name string) Option { return optionFunc(func(o *options) { o.name = name }) }
 
 // WithStartTime sets the virtual clock's start (default 2025-01-01T00:00:00Z).
-func WithStartTime(t time.Time) Option { return func(o *options) { o.start = t } }
+func WithStartTime(t time.Time) Option { return optionFunc(func(o *options) { o.start = t }) }
 
 // DefaultExecutionTimeout is the timeout of the executions a Runner starts
 // unless WithExecutionTimeout says otherwise: the longest the service allows
@@ -73,23 +78,25 @@ const DefaultExecutionTimeout = 366 * 24 * time.Hour
 
 // WithExecutionTimeout sets the timeout of the executions Run starts
 // (default DefaultExecutionTimeout).
-func WithExecutionTimeout(d time.Duration) Option { return func(o *options) { o.timeout = d } }
+func WithExecutionTimeout(d time.Duration) Option {
+	return optionFunc(func(o *options) { o.timeout = d })
+}
 
 // WithServiceOptions passes options to the local service (limits, retry
 // budget, logger, API hook, ...). Clock and invocation mode are the runner's.
 func WithServiceOptions(opts ...local.Option) Option {
-	return func(o *options) { o.service = append(o.service, opts...) }
+	return optionFunc(func(o *options) { o.service = append(o.service, opts...) })
 }
 
 // WithFunction registers another durable function, as a chained-invoke target.
 func WithFunction(name string, fn Function) Option {
-	return func(o *options) { o.functions = append(o.functions, registration{name: name, fn: fn}) }
+	return optionFunc(func(o *options) { o.functions = append(o.functions, registration{name: name, fn: fn}) })
 }
 
 // WithPlainFunction registers a plain (non-durable) function, as a
 // chained-invoke target: it gets the raw payload and returns the raw result.
 func WithPlainFunction(name string, fn Function) Option {
-	return func(o *options) { o.functions = append(o.functions, registration{name: name, fn: fn, plain: true}) }
+	return optionFunc(func(o *options) { o.functions = append(o.functions, registration{name: name, fn: fn, plain: true}) })
 }
 
 // Runner drives one durable function (and the functions it invokes) on an
@@ -110,7 +117,7 @@ type Runner struct {
 func New(fn Function, opts ...Option) *Runner {
 	o := options{name: DefaultFunctionName, timeout: DefaultExecutionTimeout}
 	for _, opt := range opts {
-		opt(&o)
+		opt.apply(&o)
 	}
 	clock := local.NewVirtualClock(o.start)
 	svcOpts := append(append([]local.Option(nil), o.service...),

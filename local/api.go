@@ -32,13 +32,18 @@ func (f FunctionFunc) Invoke(ctx context.Context, payload []byte) ([]byte, error
 }
 
 // FunctionOption configures a registered function.
-type FunctionOption func(*functionConfig)
+type FunctionOption interface{ apply(*functionConfig) }
+
+// functionOptionFunc adapts a function to FunctionOption.
+type functionOptionFunc func(*functionConfig)
+
+func (f functionOptionFunc) apply(t *functionConfig) { f(t) }
 
 // NonDurable registers a plain (non-durable) function: it receives the raw
 // input and its raw output is the result. Chained invokes of such a target
 // call it once instead of starting a durable execution.
 func NonDurable() FunctionOption {
-	return func(c *functionConfig) { c.plain = true }
+	return functionOptionFunc(func(c *functionConfig) { c.plain = true })
 }
 
 // WithoutContextClient stops the service from placing its in-process
@@ -46,72 +51,81 @@ func NonDurable() FunctionOption {
 // Use it when the function talks to the service through another client, for
 // example a real Lambda client pointed at the HTTP front.
 func WithoutContextClient() FunctionOption {
-	return func(c *functionConfig) { c.noContextClient = true }
+	return functionOptionFunc(func(c *functionConfig) { c.noContextClient = true })
 }
 
 // WithFunctionTimeout bounds each invocation of the function (the Lambda
 // function timeout). The invocation context gets that deadline in real time.
 // Zero means no deadline.
 func WithFunctionTimeout(d time.Duration) FunctionOption {
-	return func(c *functionConfig) { c.invokeTimeout = d }
+	return functionOptionFunc(func(c *functionConfig) { c.invokeTimeout = d })
 }
 
 // WithDefaultExecutionTimeout sets the execution timeout used when
 // StartInput.Timeout is zero (the function's DurableConfig.ExecutionTimeout).
 func WithDefaultExecutionTimeout(d time.Duration) FunctionOption {
-	return func(c *functionConfig) { c.execTimeout = d }
+	return functionOptionFunc(func(c *functionConfig) { c.execTimeout = d })
 }
 
 // WithQualifier sets the version or alias recorded in execution ARNs of the
 // function (default "$LATEST").
 func WithQualifier(q string) FunctionOption {
-	return func(c *functionConfig) { c.qualifier = q }
+	return functionOptionFunc(func(c *functionConfig) { c.qualifier = q })
 }
 
 // Option configures a Service.
-type Option func(*config)
+type Option interface{ apply(*config) }
+
+// optionFunc adapts a function to Option.
+type optionFunc func(*config)
+
+func (f optionFunc) apply(t *config) { f(t) }
 
 // WithClock sets the clock (default: the real clock).
-func WithClock(c Clock) Option { return func(cfg *config) { cfg.clock = c } }
+func WithClock(c Clock) Option { return optionFunc(func(cfg *config) { cfg.clock = c }) }
 
 // WithStore sets the persistent store (default: none; executions live in
 // memory only). New resumes the unfinished executions the store holds.
-func WithStore(s Store) Option { return func(cfg *config) { cfg.store = s } }
+func WithStore(s Store) Option { return optionFunc(func(cfg *config) { cfg.store = s }) }
 
 // WithLimits replaces the limits (start from DefaultLimits).
-func WithLimits(l Limits) Option { return func(cfg *config) { cfg.limits = l } }
+func WithLimits(l Limits) Option { return optionFunc(func(cfg *config) { cfg.limits = l }) }
 
 // WithInvokeRetryBudget sets how many consecutive failed invocations (the
 // function returned an error, panicked or returned an invalid response) are
 // retried before the execution fails. Default 3.
-func WithInvokeRetryBudget(n int) Option { return func(cfg *config) { cfg.retryBudget = n } }
+func WithInvokeRetryBudget(n int) Option {
+	return optionFunc(func(cfg *config) { cfg.retryBudget = n })
+}
 
 // WithLogger sets the logger for the service's own diagnostics.
-func WithLogger(l *slog.Logger) Option { return func(cfg *config) { cfg.logger = l } }
+func WithLogger(l *slog.Logger) Option { return optionFunc(func(cfg *config) { cfg.logger = l }) }
 
 // WithAccount sets the region and account id used in ARNs (default
 // us-east-1 and 123456789012).
 func WithAccount(region, account string) Option {
-	return func(cfg *config) { cfg.region, cfg.account = region, account }
+	return optionFunc(func(cfg *config) { cfg.region, cfg.account = region, account })
 }
 
 // WithManualInvocations stops the service from invoking functions by itself:
 // triggered invocations queue up until RunNextInvocation runs them, one at a
 // time, in the caller's goroutine. The durabletest runner uses it to step
 // through an execution deterministically.
-func WithManualInvocations() Option { return func(cfg *config) { cfg.manual = true } }
+func WithManualInvocations() Option { return optionFunc(func(cfg *config) { cfg.manual = true }) }
 
 // WithTimeSkipping makes a service running on a *VirtualClock jump the clock
 // to the next due timer whenever nothing else can progress (no invocation
 // running and none queued). See TimeSkipping for the policies.
-func WithTimeSkipping(p TimeSkipping) Option { return func(cfg *config) { cfg.skipping = p } }
+func WithTimeSkipping(p TimeSkipping) Option {
+	return optionFunc(func(cfg *config) { cfg.skipping = p })
+}
 
 // WithAPIHook installs a hook called at the start of every API call with the
 // operation name (e.g. "CheckpointDurableExecution") and the execution ARN or
 // callback id. A non-nil error, typically an *APIError such as
 // ErrTooManyRequests, fails the call; use it to simulate throttling or faults.
 func WithAPIHook(h func(ctx context.Context, op, resource string) error) Option {
-	return func(cfg *config) { cfg.hook = h }
+	return optionFunc(func(cfg *config) { cfg.hook = h })
 }
 
 // TimeSkipping is the policy of a service on a virtual clock.

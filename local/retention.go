@@ -17,29 +17,31 @@ const DefaultRetention = 14 * 24 * time.Hour
 // Eviction follows the service's clock, virtual clocks included; time
 // skipping never jumps ahead to an eviction.
 func WithRetention(d time.Duration) Option {
-	return func(cfg *config) {
+	return optionFunc(func(cfg *config) {
 		if d > 0 {
 			cfg.retention = d
 		}
-	}
+	})
 }
 
 // WithMaxExecutions caps the executions the service keeps: when a new
 // execution would make more than n, the oldest ended ones are evicted
 // (running executions never are, so a service full of running executions
 // keeps them all). n <= 0 means no cap (the default).
-func WithMaxExecutions(n int) Option { return func(cfg *config) { cfg.maxExecutions = max(n, 0) } }
+func WithMaxExecutions(n int) Option {
+	return optionFunc(func(cfg *config) { cfg.maxExecutions = max(n, 0) })
+}
 
 // WithRetentionPeriod sets how long the executions of the function are kept
 // after they end: the function's DurableConfig.RetentionPeriodInDays (1 to
 // 90 days in the real service; any positive duration here). d <= 0 keeps
 // the service's retention (WithRetention).
 func WithRetentionPeriod(d time.Duration) FunctionOption {
-	return func(cfg *functionConfig) {
+	return functionOptionFunc(func(cfg *functionConfig) {
 		if d > 0 {
 			cfg.retention = d
 		}
-	}
+	})
 }
 
 // retentionOf returns how long executions of f are kept after they end.

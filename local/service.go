@@ -107,7 +107,7 @@ func New(opts ...Option) *Service {
 func Open(opts ...Option) (*Service, error) {
 	cfg := config{retryBudget: 3, region: "us-east-1", account: "123456789012", retention: DefaultRetention}
 	for _, o := range opts {
-		o(&cfg)
+		o.apply(&cfg)
 	}
 	if cfg.clock == nil {
 		cfg.clock = RealClock()
@@ -177,7 +177,7 @@ func (s *Service) RegisterFunction(name string, fn Function, opts ...FunctionOpt
 	}
 	cfg := functionConfig{qualifier: "$LATEST"}
 	for _, o := range opts {
-		o(&cfg)
+		o.apply(&cfg)
 	}
 	if cfg.qualifier == "" {
 		cfg.qualifier = "$LATEST"

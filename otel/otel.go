@@ -46,7 +46,14 @@ func ExecutionView(opts ...Option) plugin.Plugin {
 }
 
 // Option configures InvocationView and ExecutionView.
-type Option func(*config)
+// Like the SDK's options, it is an interface with an unexported method:
+// only this package makes one.
+type Option interface{ apply(*config) }
+
+// optionFunc adapts a function to Option.
+type optionFunc func(*config)
+
+func (f optionFunc) apply(c *config) { f(c) }
 
 type config struct {
 	exporter     sdktrace.SpanExporter
@@ -58,21 +65,25 @@ type config struct {
 // WithExporter exports spans with e instead of the default OTLP/HTTP
 // exporter (which the standard OTEL_EXPORTER_OTLP_* variables configure;
 // its default endpoint is http://localhost:4318).
-func WithExporter(e sdktrace.SpanExporter) Option { return func(c *config) { c.exporter = e } }
+func WithExporter(e sdktrace.SpanExporter) Option {
+	return optionFunc(func(c *config) { c.exporter = e })
+}
 
 // WithServiceName sets the resource's service.name (default: the
 // OTEL_SERVICE_NAME variable, else OpenTelemetry's default).
-func WithServiceName(name string) Option { return func(c *config) { c.serviceName = name } }
+func WithServiceName(name string) Option { return optionFunc(func(c *config) { c.serviceName = name }) }
 
 // WithSamplingRatio keeps this fraction of executions (0 to 1; default: the
 // OTEL_DURABLE_SAMPLING_RATIO variable, else 1). The decision is taken from
 // the execution's deterministic trace id, so all its invocations are kept
 // or dropped together.
-func WithSamplingRatio(ratio float64) Option { return func(c *config) { c.ratio = &ratio } }
+func WithSamplingRatio(ratio float64) Option { return optionFunc(func(c *config) { c.ratio = &ratio }) }
 
 // WithFlushTimeout bounds the export at the end of each invocation (default
 // DefaultFlushTimeout).
-func WithFlushTimeout(d time.Duration) Option { return func(c *config) { c.flushTimeout = d } }
+func WithFlushTimeout(d time.Duration) Option {
+	return optionFunc(func(c *config) { c.flushTimeout = d })
+}
 
 // newTracer builds the provider the plugin owns: the exporter behind a batch
 // processor (flushed at the end of each invocation), every span recorded
@@ -81,7 +92,7 @@ func newTracer(v view, opts []Option) *tracer {
 	cfg := config{flushTimeout: DefaultFlushTimeout}
 	for _, o := range opts {
 		if o != nil {
-			o(&cfg)
+			o.apply(&cfg)
 		}
 	}
 	t := &tracer{view: v, flushTimeout: cfg.flushTimeout, sampler: sdktrace.TraceIDRatioBased(samplingRatio(cfg.ratio))}

@@ -39,26 +39,31 @@ var pages = template.Must(template.New("").Funcs(template.FuncMap{
 }).ParseFS(templateFiles, "templates/*.html"))
 
 // Option configures New.
-type Option func(*Console)
+type Option interface{ apply(*Console) }
+
+// optionFunc adapts a function to Option.
+type optionFunc func(*Console)
+
+func (f optionFunc) apply(t *Console) { f(t) }
 
 // WithLogger sets where the console logs its own faults (a page that could
 // not be rendered). By default they are not logged.
 func WithLogger(l *slog.Logger) Option {
-	return func(c *Console) {
+	return optionFunc(func(c *Console) {
 		if l != nil {
 			c.log = l
 		}
-	}
+	})
 }
 
 // WithMaxExecutions bounds how many executions the list shows, newest
 // first (default 500). Filters apply before the bound.
 func WithMaxExecutions(n int) Option {
-	return func(c *Console) {
+	return optionFunc(func(c *Console) {
 		if n > 0 {
 			c.maxRows = n
 		}
-	}
+	})
 }
 
 // Console is an http.Handler serving the web console of one service. Its
@@ -75,7 +80,7 @@ type Console struct {
 func New(svc *local.Service, opts ...Option) *Console {
 	c := &Console{svc: svc, mux: http.NewServeMux(), log: slog.New(slog.DiscardHandler), maxRows: 500}
 	for _, o := range opts {
-		o(c)
+		o.apply(c)
 	}
 	static, err := fs.Sub(staticFiles, "static")
 	if err != nil {

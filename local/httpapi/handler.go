@@ -16,27 +16,32 @@ import (
 const DefaultMaxRequestBytes = 6 << 20
 
 // Option configures NewHandler.
-type Option func(*handler)
+type Option interface{ apply(*handler) }
+
+// optionFunc adapts a function to Option.
+type optionFunc func(*handler)
+
+func (f optionFunc) apply(t *handler) { f(t) }
 
 // WithMaxRequestBytes bounds every request body (default
 // DefaultMaxRequestBytes), on top of each endpoint's own limit. A larger
 // request gets 413 RequestTooLargeException without being read.
 func WithMaxRequestBytes(n int64) Option {
-	return func(h *handler) {
+	return optionFunc(func(h *handler) {
 		if n > 0 {
 			h.maxBody = n
 		}
-	}
+	})
 }
 
 // WithLogger sets where server faults (errors answered with a 5xx status)
 // are logged. By default they are not logged.
 func WithLogger(l *slog.Logger) Option {
-	return func(h *handler) {
+	return optionFunc(func(h *handler) {
 		if l != nil {
 			h.log = l
 		}
-	}
+	})
 }
 
 // handler serves the API of a local.Service.
@@ -73,7 +78,7 @@ func NewHandler(svc *local.Service, opts ...Option) http.Handler {
 		log:     slog.New(slog.DiscardHandler),
 	}
 	for _, o := range opts {
-		o(h)
+		o.apply(h)
 	}
 	h.mux, h.byPattern = h.newMux()
 	return h

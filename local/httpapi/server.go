@@ -22,7 +22,12 @@ type Server struct {
 }
 
 // ListenOption configures Listen.
-type ListenOption func(*listenConfig)
+type ListenOption interface{ apply(*listenConfig) }
+
+// listenOptionFunc adapts a function to ListenOption.
+type listenOptionFunc func(*listenConfig)
+
+func (f listenOptionFunc) apply(t *listenConfig) { f(t) }
 
 type listenConfig struct {
 	allowNonLoopback bool
@@ -34,7 +39,7 @@ type listenConfig struct {
 // interface (e.g. "0.0.0.0:9014"). Without it such an address is refused.
 // Requests must still name an allowed host (see AllowHosts).
 func AllowNonLoopback() ListenOption {
-	return func(c *listenConfig) { c.allowNonLoopback = true }
+	return listenOptionFunc(func(c *listenConfig) { c.allowNonLoopback = true })
 }
 
 // AllowHosts adds host names or IP addresses (without a port) that
@@ -42,7 +47,7 @@ func AllowNonLoopback() ListenOption {
 // ones (see Guard). The host of an explicit listen address is allowed
 // without it.
 func AllowHosts(hosts ...string) ListenOption {
-	return func(c *listenConfig) { c.hosts = append(c.hosts, hosts...) }
+	return listenOptionFunc(func(c *listenConfig) { c.hosts = append(c.hosts, hosts...) })
 }
 
 // Timeouts bound how long a connection may take; a zero field takes its
@@ -67,7 +72,7 @@ func DefaultTimeouts() Timeouts {
 
 // WithTimeouts sets the server's connection timeouts.
 func WithTimeouts(t Timeouts) ListenOption {
-	return func(c *listenConfig) { c.timeouts = t }
+	return listenOptionFunc(func(c *listenConfig) { c.timeouts = t })
 }
 
 // DefaultMaxHeaderBytes bounds the request line and headers of a request
@@ -88,7 +93,7 @@ const DefaultMaxHeaderBytes = 64 << 10
 func Listen(addr string, h http.Handler, opts ...ListenOption) (*Server, error) {
 	cfg := listenConfig{timeouts: DefaultTimeouts()}
 	for _, o := range opts {
-		o(&cfg)
+		o.apply(&cfg)
 	}
 	if addr == "" {
 		addr = DefaultAddr

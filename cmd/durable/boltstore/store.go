@@ -84,7 +84,12 @@ type pendingSave struct {
 var _ local.Store = (*Store)(nil)
 
 // Option configures Open.
-type Option func(*options)
+type Option interface{ apply(*options) }
+
+// optionFunc adapts a function to Option.
+type optionFunc func(*options)
+
+func (f optionFunc) apply(t *options) { f(t) }
 
 type options struct {
 	timeout time.Duration
@@ -94,11 +99,11 @@ type options struct {
 // WithOpenTimeout bounds how long Open waits for the file lock held by
 // another process (default 1 s). It must be positive.
 func WithOpenTimeout(d time.Duration) Option {
-	return func(o *options) {
+	return optionFunc(func(o *options) {
 		if d > 0 {
 			o.timeout = d
 		}
-	}
+	})
 }
 
 // WithoutSync skips the fsync after each write. A write that returned is in
@@ -106,7 +111,7 @@ func WithOpenTimeout(d time.Duration) Option {
 // not a crash of the machine, which may lose the last writes or damage the
 // file. About ten times faster per save where an fsync costs milliseconds
 // (docs/performance.md, "The persistent store").
-func WithoutSync() Option { return func(o *options) { o.noSync = true } }
+func WithoutSync() Option { return optionFunc(func(o *options) { o.noSync = true }) }
 
 // Open opens (creating if needed) the store file at path; its directory must
 // exist. Close it when done.
@@ -116,7 +121,7 @@ func Open(path string, opts ...Option) (*Store, error) {
 	}
 	o := options{timeout: time.Second}
 	for _, opt := range opts {
-		opt(&o)
+		opt.apply(&o)
 	}
 	if dir := filepath.Dir(path); dir != "" {
 		if _, err := os.Stat(dir); err != nil {
