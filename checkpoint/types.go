@@ -218,3 +218,11 @@ type ExecutionState struct {
 	Operations []Operation `json:"Operations"`
 	NextMarker string      `json:"NextMarker,omitempty"`
 }
+
+// HidesChildren reports whether op is a context whose children are neither
+// in the execution's state nor visited on replay: a closed CONTEXT that was
+// not checkpointed with ReplayChildren.
+func (op *Operation) HidesChildren() bool {
+	return op.Type == TypeContext && op.Status.Terminal() &&
+		(op.ContextDetails == nil || !op.ContextDetails.ReplayChildren)
+}

@@ -200,10 +200,7 @@ func (e *execution) hidden() []bool {
 		if !ok {
 			continue
 		}
-		p := e.Ops[pi]
-		closed := p.Type == checkpoint.TypeContext && p.Status.Terminal() &&
-			(p.ContextDetails == nil || !p.ContextDetails.ReplayChildren)
-		out[i] = out[pi] || closed
+		out[i] = out[pi] || e.Ops[pi].HidesChildren()
 	}
 	return out
 }

@@ -138,7 +138,7 @@ func (e *Execution) replayable(op *checkpoint.Operation) bool {
 		if parent == nil {
 			return false
 		}
-		if parent.Status.Terminal() && (parent.ContextDetails == nil || !parent.ContextDetails.ReplayChildren) {
+		if parent.HidesChildren() {
 			return false
 		}
 		p = parent.ParentId

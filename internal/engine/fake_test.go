@@ -66,7 +66,7 @@ func (f *fakeService) visible(op *checkpoint.Operation) bool {
 		if parent == nil {
 			return false
 		}
-		if parent.Status.Terminal() && (parent.ContextDetails == nil || !parent.ContextDetails.ReplayChildren) {
+		if parent.HidesChildren() {
 			return false
 		}
 		p = parent.ParentId
