@@ -19,3 +19,20 @@ func TestHidesChildren(t *testing.T) {
 		}
 	}
 }
+
+func TestInState(t *testing.T) {
+	ops := map[string]*Operation{
+		"open":   {Id: "open", Type: TypeContext, Status: StatusStarted},
+		"closed": {Id: "closed", Type: TypeContext, Status: StatusSucceeded},
+		"kept":   {Id: "kept", Type: TypeContext, Status: StatusSucceeded, ContextDetails: &ContextDetails{ReplayChildren: true}},
+		"inner":  {Id: "inner", ParentId: "closed", Type: TypeContext, Status: StatusStarted},
+	}
+	for _, tc := range []struct {
+		parent string
+		want   bool
+	}{{"", true}, {"open", true}, {"kept", true}, {"closed", false}, {"inner", false}, {"missing", false}} {
+		if got := InState(&Operation{Id: "x", ParentId: tc.parent}, ops); got != tc.want {
+			t.Errorf("parent %q: InState = %v, want %v", tc.parent, got, tc.want)
+		}
+	}
+}

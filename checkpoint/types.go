@@ -226,3 +226,17 @@ func (op *Operation) HidesChildren() bool {
 	return op.Type == TypeContext && op.Status.Terminal() &&
 		(op.ContextDetails == nil || !op.ContextDetails.ReplayChildren)
 }
+
+// InState reports whether op belongs in an execution's state, given its
+// operations by id: every enclosing context is known and none hides its
+// children (HidesChildren). The engine replays exactly these operations.
+func InState(op *Operation, byID map[string]*Operation) bool {
+	for p := op.ParentId; p != ""; {
+		parent := byID[p]
+		if parent == nil || parent.HidesChildren() {
+			return false
+		}
+		p = parent.ParentId
+	}
+	return true
+}

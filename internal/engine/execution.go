@@ -132,19 +132,7 @@ func newExecution(ctx context.Context, en *Engine, ev *checkpoint.InvocationEven
 // replayable reports whether the code will visit op when it replays: every
 // enclosing context is recorded and either still open or recorded with
 // ReplayChildren (the children of other closed contexts are never visited).
-func (e *Execution) replayable(op *checkpoint.Operation) bool {
-	for p := op.ParentId; p != ""; {
-		parent := e.ops[p]
-		if parent == nil {
-			return false
-		}
-		if parent.HidesChildren() {
-			return false
-		}
-		p = parent.ParentId
-	}
-	return true
-}
+func (e *Execution) replayable(op *checkpoint.Operation) bool { return checkpoint.InState(op, e.ops) }
 
 // resumed reports whether the terminal record rec is an outcome the service
 // produced while the execution was suspended (a wait that elapsed, a

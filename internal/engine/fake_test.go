@@ -60,19 +60,7 @@ func (f *fakeService) token() string { return "tok-" + strconv.Itoa(f.tokenSeq) 
 
 // visible reports whether op belongs in the state: children of a closed
 // context are left out unless it was recorded with ReplayChildren.
-func (f *fakeService) visible(op *checkpoint.Operation) bool {
-	for p := op.ParentId; p != ""; {
-		parent := f.index[p]
-		if parent == nil {
-			return false
-		}
-		if parent.HidesChildren() {
-			return false
-		}
-		p = parent.ParentId
-	}
-	return true
-}
+func (f *fakeService) visible(op *checkpoint.Operation) bool { return checkpoint.InState(op, f.index) }
 
 func (f *fakeService) state() []checkpoint.Operation {
 	var out []checkpoint.Operation

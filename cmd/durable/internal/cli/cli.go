@@ -268,6 +268,19 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 }
 
 // wantArgs checks the number of positional arguments.
+// oneArg parses args for a command that takes exactly one positional
+// argument (what names it in the usage error) and returns it.
+func oneArg(fs *flag.FlagSet, args []string, what string) (string, error) {
+	pos, err := parse(fs, args)
+	if err != nil {
+		return "", err
+	}
+	if err := wantArgs(pos, 1, 1, what); err != nil {
+		return "", err
+	}
+	return pos[0], nil
+}
+
 func wantArgs(pos []string, min, max int, what string) error {
 	switch {
 	case len(pos) < min:

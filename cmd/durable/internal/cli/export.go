@@ -22,18 +22,15 @@ func exportFlags(a *App) (*flag.FlagSet, *exportOpts) {
 // with its data), the file durabletest.ReplayFile replays.
 func (a *App) export(ctx context.Context, args []string) error {
 	fs, o := exportFlags(a)
-	pos, err := parse(fs, args)
+	arn, err := oneArg(fs, args, "execution ARN")
 	if err != nil {
-		return err
-	}
-	if err := wantArgs(pos, 1, 1, "execution ARN"); err != nil {
 		return err
 	}
 	client, err := o.client()
 	if err != nil {
 		return err
 	}
-	rec, err := durabletest.FetchRecording(ctx, client, pos[0])
+	rec, err := durabletest.FetchRecording(ctx, client, arn)
 	if err != nil {
 		return o.apiError("export", err)
 	}

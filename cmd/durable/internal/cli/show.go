@@ -33,11 +33,8 @@ func showFlags(a *App) (*flag.FlagSet, *showOpts) {
 // show prints one execution: its summary and the timeline of its history.
 func (a *App) show(ctx context.Context, args []string) error {
 	fs, o := showFlags(a)
-	pos, err := parse(fs, args)
+	arn, err := oneArg(fs, args, "execution ARN")
 	if err != nil {
-		return err
-	}
-	if err := wantArgs(pos, 1, 1, "execution ARN"); err != nil {
 		return err
 	}
 	switch o.format {
@@ -52,7 +49,6 @@ func (a *App) show(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	arn := pos[0]
 	exec, err := client.GetDurableExecution(ctx, &lambda.GetDurableExecutionInput{DurableExecutionArn: aws.String(arn)})
 	if err != nil {
 		return o.apiError("show", err)

@@ -35,11 +35,8 @@ func startFlags(a *App) (*flag.FlagSet, *startOpts) {
 // with -wait, its result).
 func (a *App) start(ctx context.Context, args []string) error {
 	fs, o := startFlags(a)
-	pos, err := parse(fs, args)
+	fn, err := oneArg(fs, args, "function name")
 	if err != nil {
-		return err
-	}
-	if err := wantArgs(pos, 1, 1, "function name"); err != nil {
 		return err
 	}
 	if o.input != "" && !json.Valid([]byte(o.input)) {
@@ -53,7 +50,7 @@ func (a *App) start(ctx context.Context, args []string) error {
 	// when the execution ends, and -wait must show the callbacks it waits on
 	// meanwhile.
 	in := &lambda.InvokeInput{
-		FunctionName:   aws.String(pos[0]),
+		FunctionName:   aws.String(fn),
 		InvocationType: types.InvocationTypeEvent,
 	}
 	if o.name != "" {
@@ -64,7 +61,7 @@ func (a *App) start(ctx context.Context, args []string) error {
 	}
 	out, err := client.Invoke(ctx, in)
 	if err != nil {
-		return o.apiError("start "+pos[0], err)
+		return o.apiError("start "+fn, err)
 	}
 	arn := aws.ToString(out.DurableExecutionArn)
 	fmt.Fprintln(a.Stdout, arn)

@@ -28,18 +28,15 @@ func stopFlags(a *App) (*flag.FlagSet, *stopOpts) {
 // stop stops a running execution (StopDurableExecution).
 func (a *App) stop(ctx context.Context, args []string) error {
 	fs, o := stopFlags(a)
-	pos, err := parse(fs, args)
+	arn, err := oneArg(fs, args, "execution ARN")
 	if err != nil {
-		return err
-	}
-	if err := wantArgs(pos, 1, 1, "execution ARN"); err != nil {
 		return err
 	}
 	client, err := o.client()
 	if err != nil {
 		return err
 	}
-	in := &lambda.StopDurableExecutionInput{DurableExecutionArn: aws.String(pos[0])}
+	in := &lambda.StopDurableExecutionInput{DurableExecutionArn: aws.String(arn)}
 	if o.errType != "" || o.message != "" {
 		in.Error = &types.ErrorObject{}
 		if o.errType != "" {
