@@ -16,9 +16,17 @@ import (
 	"github.com/lambda-durable/durable/local"
 )
 
+// A body refused for its announced size is discarded (never buffered) for at
+// most drainTime when it is at most drainLimit bytes, so that a client still
+// sending it finishes and reads the 413 instead of a connection reset.
+const (
+	drainLimit = 8 << 20
+	drainTime  = 250 * time.Millisecond
+)
+
 // readBody reads the request body, refusing one larger than limit bytes
-// before reading it when Content-Length announces it, and as soon as the
-// limit is crossed otherwise.
+// without holding it in memory when Content-Length announces it, and as soon
+// as the limit is crossed otherwise.
 func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, *apiError) {
 	tooLarge := &apiError{
 		status:  http.StatusRequestEntityTooLarge,
@@ -29,6 +37,10 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, *api
 		// Close the connection after the answer: otherwise net/http reads
 		// (and discards) a small unread body before answering.
 		w.Header().Set("Connection", "close")
+		if r.ContentLength <= drainLimit {
+			_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(drainTime))
+			_, _ = io.Copy(io.Discard, r.Body)
+		}
 		return nil, tooLarge
 	}
 	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))

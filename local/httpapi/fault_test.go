@@ -79,8 +79,10 @@ func readResponse(t *testing.T, conn net.Conn) *http.Response {
 
 // TestFaultEndpointBodyLimitsBeforeReading announces, on a raw socket, a
 // body one byte over each endpoint's own limit and sends none of it: each
-// is answered 413 RequestTooLargeException at once, so a caller cannot make
-// the server hold a 6 MiB buffer for a 256 KiB callback result.
+// is answered 413 RequestTooLargeException without waiting for the body
+// (beyond the short drain that lets a sending client read the answer), so a
+// caller cannot make the server hold a 6 MiB buffer for a 256 KiB callback
+// result.
 func TestFaultEndpointBodyLimitsBeforeReading(t *testing.T) {
 	e := newEnv(t, nil)
 	addr := strings.TrimPrefix(e.srv.URL(), "http://")
