@@ -130,7 +130,7 @@ func (t *tracer) hooks(name string) plugin.Plugin {
 		},
 		AttemptStart: func(ctx context.Context, a plugin.AttemptInfo) error {
 			if r := runOf(ctx, t); r != nil && a.Type != checkpoint.TypeContext {
-				t.view.attemptStarted(r, fromAttempt(a))
+				r.attemptStarted(fromAttempt(a))
 			}
 			return nil
 		},
@@ -142,7 +142,7 @@ func (t *tracer) hooks(name string) plugin.Plugin {
 		},
 		AttemptEnd: func(ctx context.Context, a plugin.AttemptInfo) error {
 			if r := runOf(ctx, t); r != nil && a.Type != checkpoint.TypeContext {
-				t.view.attemptEnded(r, fromAttempt(a))
+				r.attemptEnded(fromAttempt(a))
 			}
 			return nil
 		},

@@ -61,27 +61,26 @@ func attemptName(a attempt) string {
 	return spanName(a.op) + " attempt " + strconv.Itoa(a.number)
 }
 
-// operationAttrs are an operation span's attributes with status.
-func operationAttrs(arn string, op operation, status string) []attribute.KeyValue {
-	return []attribute.KeyValue{
+// operationAttrs appends an operation span's attributes to buf: op.status
+// is the operation's status, and an ended step also gets its attempt count.
+func operationAttrs(buf []attribute.KeyValue, arn string, op operation) []attribute.KeyValue {
+	buf = append(buf,
 		attribute.String(keyExecutionARN, arn),
 		attribute.String(keyOperationID, op.id),
 		attribute.String(keyOperationType, op.opType),
 		attribute.String(keyOperationSubtype, op.subType),
 		attribute.String(keyOperationName, op.name),
-		attribute.String(keyOperationStatus, status),
+		attribute.String(keyOperationStatus, op.status),
+	)
+	if op.isStep() && op.status != statusStarted {
+		buf = append(buf, attribute.Int(keyAttemptNumber, op.attempts))
 	}
+	return buf
 }
 
-// endOperation sets an ended operation's final attributes and status: the
-// terminal status, a step's attempt count, ERROR with the error when there
-// is one, OK on success, UNSET for another terminal status.
-func endOperation(span trace.Span, op operation) {
-	if op.isStep() {
-		span.SetAttributes(attribute.String(keyOperationStatus, op.status), attribute.Int(keyAttemptNumber, op.attempts))
-	} else {
-		span.SetAttributes(attribute.String(keyOperationStatus, op.status))
-	}
+// setOperationStatus sets an ended operation's span status: ERROR with the
+// error when there is one, OK on success, UNSET for another terminal status.
+func setOperationStatus(span trace.Span, op operation) {
 	switch {
 	case op.err != nil:
 		setFailure(span, op.err)
@@ -90,21 +89,22 @@ func endOperation(span trace.Span, op operation) {
 	}
 }
 
-// attemptAttrs are an attempt span's attributes (no operation status).
-func attemptAttrs(arn string, a attempt) []attribute.KeyValue {
-	return []attribute.KeyValue{
+// attemptAttrs appends an ended attempt span's attributes to buf (its
+// outcome, no operation status).
+func attemptAttrs(buf []attribute.KeyValue, arn string, a attempt) []attribute.KeyValue {
+	return append(buf,
 		attribute.String(keyExecutionARN, arn),
 		attribute.String(keyOperationID, a.op.id),
 		attribute.String(keyOperationType, a.op.opType),
 		attribute.String(keyOperationSubtype, a.op.subType),
 		attribute.String(keyOperationName, a.op.name),
 		attribute.Int(keyAttemptNumber, a.number),
-	}
+		attribute.String(keyAttemptOutcome, a.outcome),
+	)
 }
 
-// endAttempt sets an attempt's outcome and status.
-func endAttempt(span trace.Span, a attempt) {
-	span.SetAttributes(attribute.String(keyAttemptOutcome, a.outcome))
+// setAttemptStatus sets an ended attempt's span status.
+func setAttemptStatus(span trace.Span, a attempt) {
 	switch {
 	case a.outcome == statusSucceeded:
 		span.SetStatus(codes.Ok, "")

@@ -1,6 +1,7 @@
 package otel
 
 import (
+	"context"
 	"time"
 
 	"go.opentelemetry.io/otel/trace"
@@ -15,28 +16,34 @@ type executionView struct{}
 
 func (executionView) handlerSpan(r *run) trace.SpanContext { return r.workflow }
 
-// parent is the deterministic span of operation parentID, else the
-// Workflow span: the parent may be exported by a later invocation.
-func (executionView) parent(r *run, parentID string) trace.SpanContext {
+func (executionView) link(r *run) trace.Link { return trace.Link{SpanContext: r.span.SpanContext()} }
+
+// parent is the context under the deterministic span of operation
+// parentID, else under the Workflow span: the parent may be exported by a
+// later invocation.
+func (executionView) parent(r *run, parentID string) context.Context {
 	if parentID == "" {
-		return r.workflow
+		return r.wfCtx
 	}
-	return r.workflow.WithSpanID(operationSpanID(r.inv.arn, parentID))
+	if s := r.ops[parentID]; s != nil {
+		return s.ctx // the same span context, already in hand
+	}
+	return trace.ContextWithSpanContext(r.base, r.workflow.WithSpanID(r.operationSpanID(parentID)))
 }
 
-func (r *run) invocationLink() trace.Link { return trace.Link{SpanContext: r.span.SpanContext()} }
+func (v executionView) attemptParent(r *run, opID string) context.Context { return v.parent(r, opID) }
 
 // operationStarted opens the operation's span: at the local time for a new
 // operation, at its recorded start for one an earlier invocation started.
 // It is exported only if the operation ends in this invocation.
 func (v executionView) operationStarted(r *run, op operation) {
-	start := time.Now()
-	if op.replay && !op.start.IsZero() {
+	var start time.Time
+	if op.replay {
 		start = op.start
 	}
-	span := r.t.start(v.parent(r, op.parentID), wantedIDs{span: operationSpanID(r.inv.arn, op.id)}, spanName(op), start,
-		operationAttrs(r.inv.arn, op, statusStarted), r.invocationLink())
-	r.startOperation(op.id, span)
+	ctx, span := r.start(v.parent(r, op.parentID), wantedIDs{span: r.operationSpanID(op.id)}, spanName(op), start)
+	op.status = statusStarted
+	r.startOperation(op, ctx, span)
 }
 
 // operationEnded exports the operation's span. Its end is the recorded end,
@@ -46,8 +53,11 @@ func (v executionView) operationStarted(r *run, op operation) {
 func (v executionView) operationEnded(r *run, op operation) {
 	now := time.Now()
 	if s := r.openOperation(op.id); s != nil {
-		endOperation(s.span, op)
-		s.span.End(trace.WithTimestamp(later(op.end, now)))
+		var end time.Time // now
+		if op.end.After(now) {
+			end = op.end
+		}
+		r.endOperation(s.span, op, end)
 		s.ended = true
 		return
 	}
@@ -58,19 +68,10 @@ func (v executionView) operationEnded(r *run, op operation) {
 	if end.IsZero() {
 		end = now
 	}
-	span := r.t.start(v.parent(r, op.parentID), wantedIDs{span: operationSpanID(r.inv.arn, op.id)}, spanName(op), start,
-		operationAttrs(r.inv.arn, op, op.status), r.invocationLink())
-	endOperation(span, op)
-	span.End(trace.WithTimestamp(later(end, start)))
-	r.ops[op.id] = &opSpan{span: span, ended: true}
+	ctx, span := r.start(v.parent(r, op.parentID), wantedIDs{span: r.operationSpanID(op.id)}, spanName(op), start)
+	r.endOperation(span, op, later(end, start))
+	r.ops[op.id] = &opSpan{span: span, op: op, ended: true, ctx: ctx}
 }
-
-func (v executionView) attemptStarted(r *run, a attempt) {
-	r.attempts[a.op.id] = r.t.start(v.parent(r, a.op.id), wantedIDs{}, attemptName(a), time.Now(),
-		attemptAttrs(r.inv.arn, a), r.invocationLink())
-}
-
-func (executionView) attemptEnded(r *run, a attempt) { r.endAttempt(a) }
 
 // closeOperations drops the operations still open: a later invocation
 // exports them, with the same ids, when they complete.

@@ -35,8 +35,10 @@ func operationSpanID(arn, operationID string) trace.SpanID {
 }
 
 // hashSpanID is the first 8 bytes of SHA-256(s), never all zero.
-func hashSpanID(s string) trace.SpanID {
-	sum := sha256.Sum256([]byte(s))
+func hashSpanID(s string) trace.SpanID { return spanIDOf(sha256.Sum256([]byte(s))) }
+
+// spanIDOf is the first 8 bytes of a digest, never all zero.
+func spanIDOf(sum [sha256.Size]byte) trace.SpanID {
 	var id trace.SpanID
 	copy(id[:], sum[:8])
 	if !id.IsValid() {
@@ -54,9 +56,18 @@ type wantedIDs struct {
 
 type wantedKey struct{}
 
-// withIDs returns ctx asking for ids w.
-func withIDs(ctx context.Context, w wantedIDs) context.Context {
+// withIDs returns ctx asking for the ids in *w when a span starts under it;
+// *w may change between starts (a run reuses one for all its spans).
+func withIDs(ctx context.Context, w *wantedIDs) context.Context {
 	return context.WithValue(ctx, wantedKey{}, w)
+}
+
+// wanted returns the ids ctx asks for (zero when none).
+func wanted(ctx context.Context) wantedIDs {
+	if w, _ := ctx.Value(wantedKey{}).(*wantedIDs); w != nil {
+		return *w
+	}
+	return wantedIDs{}
 }
 
 // idGenerator is the provider's sdktrace.IDGenerator: the ids the context
@@ -65,7 +76,7 @@ type idGenerator struct{}
 
 // NewIDs returns the trace and span id of a root span.
 func (idGenerator) NewIDs(ctx context.Context) (trace.TraceID, trace.SpanID) {
-	w, _ := ctx.Value(wantedKey{}).(wantedIDs)
+	w := wanted(ctx)
 	tid, sid := w.trace, w.span
 	for !tid.IsValid() {
 		binary.BigEndian.PutUint64(tid[:8], rand.Uint64())
@@ -79,7 +90,7 @@ func (idGenerator) NewIDs(ctx context.Context) (trace.TraceID, trace.SpanID) {
 
 // NewSpanID returns the id of a span in trace tid.
 func (idGenerator) NewSpanID(ctx context.Context, _ trace.TraceID) trace.SpanID {
-	if w, ok := ctx.Value(wantedKey{}).(wantedIDs); ok && w.span.IsValid() {
+	if w := wanted(ctx); w.span.IsValid() {
 		return w.span
 	}
 	return randomSpanID()

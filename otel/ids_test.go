@@ -24,16 +24,22 @@ func TestDeterministicIDs(t *testing.T) {
 	if operationSpanID(arn, "1") != operationSpanID(arn, "1") || !operationSpanID(arn, "1").IsValid() {
 		t.Error("operation span ids are not stable and valid")
 	}
+	r := &run{inv: invocation{arn: arn}}
+	for _, id := range []string{"1", "2", "c4ca4238a0b92382"} {
+		if got, want := r.operationSpanID(id), operationSpanID(arn, id); got != want {
+			t.Errorf("run.operationSpanID(%q) = %s, want %s", id, got, want)
+		}
+	}
 }
 
 func TestIDGenerator(t *testing.T) {
 	var g idGenerator
 	want := wantedIDs{trace: trace.TraceID{1}, span: trace.SpanID{2}}
-	tid, sid := g.NewIDs(withIDs(context.Background(), want))
+	tid, sid := g.NewIDs(withIDs(context.Background(), &want))
 	if tid != want.trace || sid != want.span {
 		t.Errorf("NewIDs = %s %s, want the asked ids", tid, sid)
 	}
-	if sid := g.NewSpanID(withIDs(context.Background(), want), tid); sid != want.span {
+	if sid := g.NewSpanID(withIDs(context.Background(), &want), tid); sid != want.span {
 		t.Errorf("NewSpanID = %s, want %s", sid, want.span)
 	}
 	a, b := g.NewSpanID(context.Background(), tid), g.NewSpanID(context.Background(), tid)

@@ -1,6 +1,7 @@
 package otel
 
 import (
+	"context"
 	"time"
 
 	"go.opentelemetry.io/otel/trace"
@@ -14,56 +15,52 @@ type invocationView struct{}
 
 func (invocationView) handlerSpan(r *run) trace.SpanContext { return r.span.SpanContext() }
 
-// parent is the span of the parent operation in this invocation, else the
-// Invocation span.
-func (invocationView) parent(r *run, parentID string) trace.SpanContext {
+func (invocationView) link(r *run) trace.Link { return trace.Link{SpanContext: r.workflow} }
+
+// parent is the context under the span of operation parentID in this
+// invocation, else under the Invocation span.
+func (invocationView) parent(r *run, parentID string) context.Context {
 	if s := r.ops[parentID]; parentID != "" && s != nil {
-		return s.span.SpanContext()
+		return s.ctx
 	}
-	return r.span.SpanContext()
+	return r.invCtx
 }
+
+func (v invocationView) attemptParent(r *run, opID string) context.Context { return v.parent(r, opID) }
 
 func (v invocationView) operationStarted(r *run, op operation) {
 	var ids wantedIDs
 	if !op.replay {
-		ids.span = operationSpanID(r.inv.arn, op.id)
+		ids.span = r.operationSpanID(op.id)
 	}
-	span := r.t.start(v.parent(r, op.parentID), ids, spanName(op), time.Now(),
-		operationAttrs(r.inv.arn, op, statusStarted), trace.Link{SpanContext: r.workflow})
-	r.startOperation(op.id, span)
+	ctx, span := r.start(v.parent(r, op.parentID), ids, spanName(op), time.Time{})
+	op.status = statusStarted
+	r.startOperation(op, ctx, span)
 }
 
 // operationEnded ends the operation's segment, or, for an operation the
 // service completed while the execution was suspended, emits a zero-length
 // continuation segment.
 func (v invocationView) operationEnded(r *run, op operation) {
-	now := time.Now()
 	s := r.openOperation(op.id)
 	if s == nil {
-		span := r.t.start(v.parent(r, op.parentID), wantedIDs{}, spanName(op), now,
-			operationAttrs(r.inv.arn, op, op.status), trace.Link{SpanContext: r.workflow})
-		endOperation(span, op)
-		span.End(trace.WithTimestamp(now))
-		r.ops[op.id] = &opSpan{span: span, ended: true}
+		now := time.Now()
+		ctx, span := r.start(v.parent(r, op.parentID), wantedIDs{}, spanName(op), now)
+		r.endOperation(span, op, now)
+		r.ops[op.id] = &opSpan{span: span, op: op, ended: true, ctx: ctx}
 		return
 	}
-	endOperation(s.span, op)
-	s.span.End(trace.WithTimestamp(now))
+	r.endOperation(s.span, op, time.Time{})
 	s.ended = true
 }
-
-func (v invocationView) attemptStarted(r *run, a attempt) {
-	r.attempts[a.op.id] = r.t.start(v.parent(r, a.op.id), wantedIDs{}, attemptName(a), time.Now(),
-		attemptAttrs(r.inv.arn, a), trace.Link{SpanContext: r.workflow})
-}
-
-func (invocationView) attemptEnded(r *run, a attempt) { r.endAttempt(a) }
 
 // closeOperations ends the open segments, children first, as they are:
 // status STARTED, span status UNSET.
 func (invocationView) closeOperations(r *run, now time.Time) {
 	for i := len(r.open) - 1; i >= 0; i-- {
 		if s := r.open[i]; !s.ended {
+			r.attrs = operationAttrs(r.attrs[:0], r.inv.arn, s.op)
+			s.span.SetAttributes(r.attrs...)
 			s.span.End(trace.WithTimestamp(now))
 			s.ended = true
 		}

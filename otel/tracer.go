@@ -2,6 +2,7 @@ package otel
 
 import (
 	"context"
+	"crypto/sha256"
 	"log/slog"
 	"time"
 
@@ -31,10 +32,13 @@ type view interface {
 	// handlerSpan is the span active in the workflow code between
 	// operations.
 	handlerSpan(r *run) trace.SpanContext
+	// link is the link of every operation and attempt span.
+	link(r *run) trace.Link
 	operationStarted(r *run, op operation)
 	operationEnded(r *run, op operation)
-	attemptStarted(r *run, a attempt)
-	attemptEnded(r *run, a attempt)
+	// attemptParent is the context an attempt span of operation opID
+	// starts under.
+	attemptParent(r *run, opID string) context.Context
 	// closeOperations ends (or drops) the operation spans still open at
 	// the invocation's end; open attempts are already ended.
 	closeOperations(r *run, now time.Time)
@@ -42,23 +46,47 @@ type view interface {
 
 // run is the tracer's state for one sampled invocation. The plugin package
 // never runs two hooks of one installation at once, so it needs no lock.
+//
+// Spans start through the run (run.start): their parent contexts descend
+// from base, which asks the id generator for the ids in want, and every
+// operation and attempt span shares the start options in startOpts.
+// Operation and attempt spans get their attributes when they end, all at
+// once: the spans are exported only then, and one call costs less than two.
 type run struct {
 	t        *tracer
 	inv      invocation
 	workflow trace.SpanContext // deterministic, exported at the terminal invocation
 	span     trace.Span        // Invocation
+
+	want      wantedIDs       // ids the next span asks for
+	base      context.Context // asks for want
+	invCtx    context.Context // base under the Invocation span
+	wfCtx     context.Context // base under the Workflow span
+	startOpts []trace.SpanStartOption
+
 	// ops is this invocation's latest span of each operation; open lists
 	// those started here and not ended, in start order.
 	ops  map[string]*opSpan
 	open []*opSpan
 	// attempts are the open attempt spans, by operation id.
-	attempts map[string]trace.Span
+	attempts map[string]*attemptSpan
+
+	attrs []attribute.KeyValue // scratch for a span's attributes
+	idBuf []byte               // scratch for a deterministic id's input
 }
 
 // opSpan is an operation's span in one invocation.
 type opSpan struct {
 	span  trace.Span
+	op    operation // as it started
 	ended bool
+	ctx   context.Context // base under span: the parent of its children
+}
+
+// attemptSpan is an open attempt's span.
+type attemptSpan struct {
+	span trace.Span
+	a    attempt // as it started
 }
 
 type runKey struct{ t *tracer }
@@ -86,18 +114,23 @@ func (t *tracer) invocationStarted(ctx context.Context, inv invocation) context.
 		return ctx
 	}
 	r := &run{
-		t: t, inv: inv, ops: map[string]*opSpan{}, attempts: map[string]trace.Span{},
+		t: t, inv: inv, ops: map[string]*opSpan{}, attempts: map[string]*attemptSpan{},
 		workflow: trace.NewSpanContext(trace.SpanContextConfig{
 			TraceID: wfTrace, SpanID: workflowSpanID(inv.arn), TraceFlags: trace.FlagsSampled,
 		}),
 	}
+	r.base = withIDs(context.Background(), &r.want)
+	r.wfCtx = trace.ContextWithSpanContext(r.base, r.workflow)
 	start := inv.start
 	if start.IsZero() {
 		start = time.Now()
 	}
-	r.span = t.start(ambientParent(ctx), wantedIDs{}, invocationSpanName, start, []attribute.KeyValue{
-		attribute.String(keyExecutionARN, inv.arn), attribute.Bool(keyInvocationFirst, inv.first),
-	})
+	r.span = r.startRoot(ambientParent(ctx), wantedIDs{}, invocationSpanName, start,
+		attribute.String(keyExecutionARN, inv.arn), attribute.Bool(keyInvocationFirst, inv.first))
+	r.invCtx = trace.ContextWithSpan(r.base, r.span)
+	r.startOpts = []trace.SpanStartOption{
+		trace.WithSpanKind(trace.SpanKindInternal), trace.WithLinks(t.view.link(r)),
+	}
 	ctx = context.WithValue(ctx, runKey{t}, r)
 	return withSpan(ctx, trace.SpanFromContext(trace.ContextWithSpanContext(ctx, t.view.handlerSpan(r))))
 }
@@ -111,9 +144,9 @@ func (t *tracer) invocationEnded(ctx context.Context, end invocationEnd) {
 		return
 	}
 	now := time.Now()
-	for id, span := range r.attempts {
-		span.SetAttributes(attribute.String(keyAttemptOutcome, outcomeCancelled))
-		span.End(trace.WithTimestamp(now))
+	for id, as := range r.attempts {
+		as.a.outcome = outcomeCancelled
+		r.endAttempt(as, now)
 		delete(r.attempts, id)
 	}
 	t.view.closeOperations(r, now)
@@ -124,8 +157,8 @@ func (t *tracer) invocationEnded(ctx context.Context, end invocationEnd) {
 		if start.IsZero() {
 			start = r.inv.start
 		}
-		wf := t.start(trace.SpanContext{}, wantedIDs{trace: r.workflow.TraceID(), span: r.workflow.SpanID()},
-			workflowSpanName, start, []attribute.KeyValue{attribute.String(keyExecutionARN, r.inv.arn)})
+		wf := r.startRoot(trace.SpanContext{}, wantedIDs{trace: r.workflow.TraceID(), span: r.workflow.SpanID()},
+			workflowSpanName, start, attribute.String(keyExecutionARN, r.inv.arn))
 		endWorkflow(wf, end)
 		wf.End(trace.WithTimestamp(now))
 	}
@@ -134,19 +167,41 @@ func (t *tracer) invocationEnded(ctx context.Context, end invocationEnd) {
 	_ = t.provider.ForceFlush(flushCtx)
 }
 
-// start starts a span of kind INTERNAL at the given time, child of parent
-// (none when invalid), with the ids asked for in ids (random when zero).
-func (t *tracer) start(parent trace.SpanContext, ids wantedIDs, name string, at time.Time, attrs []attribute.KeyValue, links ...trace.Link) trace.Span {
-	ctx := context.Background()
+// startRoot starts one of an invocation's own spans (Invocation, Workflow):
+// kind INTERNAL, at the given time, child of parent (none when invalid),
+// with the ids asked for in ids (random where zero) and attrs.
+func (r *run) startRoot(parent trace.SpanContext, ids wantedIDs, name string, at time.Time, attrs ...attribute.KeyValue) trace.Span {
+	ctx := r.base
 	if parent.IsValid() {
 		ctx = trace.ContextWithSpanContext(ctx, parent)
 	}
-	if ids != (wantedIDs{}) {
-		ctx = withIDs(ctx, ids)
-	}
-	_, span := t.otel.Start(ctx, name, trace.WithTimestamp(at), trace.WithSpanKind(trace.SpanKindInternal),
-		trace.WithAttributes(attrs...), trace.WithLinks(links...))
+	r.want = ids
+	_, span := r.t.otel.Start(ctx, name, trace.WithTimestamp(at), trace.WithSpanKind(trace.SpanKindInternal),
+		trace.WithAttributes(attrs...))
+	r.want = wantedIDs{}
 	return span
+}
+
+// start starts an operation or attempt span under the span of parent (a
+// context descending from r.base), with the ids asked for in ids (random
+// where zero), at the given time (now when zero). It returns the span and
+// the context under it.
+func (r *run) start(parent context.Context, ids wantedIDs, name string, at time.Time) (context.Context, trace.Span) {
+	opts := r.startOpts
+	if !at.IsZero() {
+		opts = append(opts[:len(opts):len(opts)], trace.WithTimestamp(at))
+	}
+	r.want = ids
+	ctx, span := r.t.otel.Start(parent, name, opts...)
+	r.want = wantedIDs{}
+	return ctx, span
+}
+
+// operationSpanID is operationSpanID(r.inv.arn, id), hashed without
+// allocating.
+func (r *run) operationSpanID(id string) trace.SpanID {
+	r.idBuf = append(append(append(r.idBuf[:0], r.inv.arn...), ':'), id...)
+	return spanIDOf(sha256.Sum256(r.idBuf))
 }
 
 // scope returns the context a run of user code receives: the attempt's span
@@ -157,8 +212,8 @@ func (r *run) scope(ctx context.Context, opID string, isContext bool) context.Co
 		if s := r.ops[opID]; s != nil {
 			span = s.span
 		}
-	} else {
-		span = r.attempts[opID]
+	} else if as := r.attempts[opID]; as != nil {
+		span = as.span
 	}
 	if span == nil {
 		return ctx
@@ -177,10 +232,11 @@ func withSpan(ctx context.Context, span trace.Span) context.Context {
 		slog.Bool(logSampled, sc.IsSampled()))
 }
 
-// startOperation records an operation span started in this invocation.
-func (r *run) startOperation(id string, span trace.Span) {
-	s := &opSpan{span: span}
-	r.ops[id] = s
+// startOperation records an operation span started in this invocation, and
+// the context under it.
+func (r *run) startOperation(op operation, ctx context.Context, span trace.Span) {
+	s := &opSpan{span: span, op: op, ctx: ctx}
+	r.ops[op.id] = s
 	r.open = append(r.open, s)
 }
 
@@ -193,13 +249,46 @@ func (r *run) openOperation(id string) *opSpan {
 	return nil
 }
 
-// endAttempt ends a's open span.
-func (r *run) endAttempt(a attempt) {
-	span := r.attempts[a.op.id]
-	if span == nil {
+// endOperation sets span's attributes for op, ending with status, and ends
+// it at the given time (now when zero).
+func (r *run) endOperation(span trace.Span, op operation, at time.Time) {
+	r.attrs = operationAttrs(r.attrs[:0], r.inv.arn, op)
+	span.SetAttributes(r.attrs...)
+	setOperationStatus(span, op)
+	endAt(span, at)
+}
+
+// attemptStarted opens a's span.
+func (r *run) attemptStarted(a attempt) {
+	_, span := r.start(r.t.view.attemptParent(r, a.op.id), wantedIDs{}, attemptName(a), time.Time{})
+	r.attempts[a.op.id] = &attemptSpan{span: span, a: a}
+}
+
+// attemptEnded ends a's open span with a's outcome.
+func (r *run) attemptEnded(a attempt) {
+	as := r.attempts[a.op.id]
+	if as == nil {
 		return
 	}
 	delete(r.attempts, a.op.id)
-	endAttempt(span, a)
-	span.End()
+	as.a.outcome, as.a.err = a.outcome, a.err
+	r.endAttempt(as, time.Time{})
+}
+
+// endAttempt sets an attempt span's attributes and status and ends it at the
+// given time (now when zero).
+func (r *run) endAttempt(as *attemptSpan, at time.Time) {
+	r.attrs = attemptAttrs(r.attrs[:0], r.inv.arn, as.a)
+	as.span.SetAttributes(r.attrs...)
+	setAttemptStatus(as.span, as.a)
+	endAt(as.span, at)
+}
+
+// endAt ends span at the given time, now when zero.
+func endAt(span trace.Span, at time.Time) {
+	if at.IsZero() {
+		span.End()
+		return
+	}
+	span.End(trace.WithTimestamp(at))
 }

@@ -181,7 +181,7 @@ func (c *changeClient) GetExecutionState(ctx context.Context, in *checkpoint.Sta
 	if st.continuesResponse(out.NextMarker != "") {
 		c.changed(ctx, st, out.Operations)
 	} else {
-		st.merge(out.Operations)
+		st.merge(out.Operations, false)
 	}
 	return out, err
 }
@@ -196,7 +196,7 @@ func (c *changeClient) stateFor(ctx context.Context, arn string) *invocation {
 }
 
 func (c *changeClient) changed(ctx context.Context, st *invocation, ops []checkpoint.Operation) {
-	updated := st.merge(ops)
+	updated := st.merge(ops, c.s.wantChange)
 	if !c.s.wantChange || len(updated) == 0 || st.over() {
 		return
 	}

@@ -84,7 +84,7 @@ func dispatch[I any](s *set, ctx context.Context, name string, hook func(*Plugin
 	for i := range s.plugins {
 		p := &s.plugins[i]
 		if f := hook(p); f != nil {
-			s.call(ctx, p, name, func() error { return f(ctx, info) })
+			callHook(s, ctx, p, name, f, info)
 		}
 	}
 }
@@ -101,26 +101,37 @@ func derive[I any](s *set, ctx context.Context, name string, hook func(*Plugin) 
 	for i := range s.plugins {
 		p := &s.plugins[i]
 		if f := hook(p); f != nil {
-			s.call(ctx, p, name, func() error {
-				if derived := f(ctx, info); derived != nil {
-					ctx = derived
-				}
-				return nil
-			})
+			ctx = deriveHook(s, ctx, p, name, f, info)
 		}
 	}
 	return ctx
 }
 
-// call runs one hook, turning an error or a panic into a warning.
-func (s *set) call(ctx context.Context, p *Plugin, name string, f func() error) {
-	defer func() {
-		if r := recover(); r != nil {
-			s.report(ctx, p, name, fmt.Errorf("panic: %v", r))
-		}
-	}()
-	if err := f(); err != nil {
+// callHook runs one hook, turning an error or a panic into a warning. (The
+// hook and its info are parameters, not a closure, so that a call does not
+// allocate.)
+func callHook[I any](s *set, ctx context.Context, p *Plugin, name string, f func(context.Context, I) error, info I) {
+	defer s.recoverHook(ctx, p, name)
+	if err := f(ctx, info); err != nil {
 		s.report(ctx, p, name, err)
+	}
+}
+
+// deriveHook runs one context hook: its context if it returns one, else
+// ctx, and ctx when it panics (reported as a warning).
+func deriveHook[I any](s *set, ctx context.Context, p *Plugin, name string, f func(context.Context, I) context.Context, info I) (derived context.Context) {
+	derived = ctx
+	defer s.recoverHook(ctx, p, name)
+	if d := f(ctx, info); d != nil {
+		derived = d
+	}
+	return derived
+}
+
+// recoverHook, deferred around a hook, reports its panic.
+func (s *set) recoverHook(ctx context.Context, p *Plugin, name string) {
+	if r := recover(); r != nil {
+		s.report(ctx, p, name, fmt.Errorf("panic: %v", r))
 	}
 }
 

@@ -31,6 +31,7 @@ type invocation struct {
 	mu        sync.Mutex
 	execStart time.Time
 	ops       map[string]*checkpoint.Operation // EXECUTION left out
+	slab      []checkpoint.Operation           // room for new records (newRecord)
 	before    map[string]bool                  // recorded before this invocation
 	updated   []string                         // changed while suspended, in order
 	wasUpdate map[string]bool
@@ -42,16 +43,19 @@ type invocation struct {
 func newInvocation(inv *middleware.Invocation, rec recorded) *invocation {
 	st := &invocation{
 		arn: inv.ExecutionARN, requestID: inv.RequestID, first: inv.First, start: inv.StartTime,
-		ops: map[string]*checkpoint.Operation{}, before: map[string]bool{},
+		ops:    make(map[string]*checkpoint.Operation, len(rec.operations)),
+		before: make(map[string]bool, len(rec.operations)), slab: make([]checkpoint.Operation, 0, len(rec.operations)),
 		wasUpdate: map[string]bool{}, ended: map[string]bool{},
 	}
 	for i := range rec.operations {
-		op := rec.operations[i]
+		op := &rec.operations[i]
 		if op.Type == checkpoint.TypeExecution {
 			st.execStart = op.StartTimestamp.Time
 			continue
 		}
-		st.ops[op.Id] = &op
+		r := st.newRecord()
+		*r = *op
+		st.ops[op.Id] = r
 		st.before[op.Id] = true
 	}
 	for _, id := range rec.updated {
@@ -63,22 +67,45 @@ func newInvocation(inv *middleware.Invocation, rec recorded) *invocation {
 	return st
 }
 
-// merge records operations from a response or a state page and returns them
-// as infos (EXECUTION left out).
-func (st *invocation) merge(ops []checkpoint.Operation) []OperationInfo {
+// merge records operations from a response or a state page and, when
+// infos is true, returns them as infos (EXECUTION left out).
+func (st *invocation) merge(ops []checkpoint.Operation, infos bool) []OperationInfo {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	infos := make([]OperationInfo, 0, len(ops))
+	var out []OperationInfo
+	if infos {
+		out = make([]OperationInfo, 0, len(ops))
+	}
 	for i := range ops {
-		op := ops[i]
+		op := &ops[i]
 		if op.Type == checkpoint.TypeExecution {
 			continue
 		}
-		st.ops[op.Id] = &op
-		infos = append(infos, recordInfo(st.arn, &op, st.before[op.Id]))
+		rec := st.ops[op.Id]
+		if rec == nil {
+			rec = st.newRecord()
+			st.ops[op.Id] = rec
+		}
+		*rec = *op
+		if infos {
+			out = append(out, recordInfo(st.arn, rec, st.before[op.Id]))
+		}
 	}
-	return infos
+	return out
 }
+
+// newRecord returns room for one more known operation. Records come from
+// slabs, so that learning of an operation rarely allocates.
+func (st *invocation) newRecord() *checkpoint.Operation {
+	if len(st.slab) == cap(st.slab) {
+		st.slab = make([]checkpoint.Operation, 0, recordSlab)
+	}
+	st.slab = st.slab[:len(st.slab)+1]
+	return &st.slab[len(st.slab)-1]
+}
+
+// recordSlab is how many operation records one allocation holds.
+const recordSlab = 32
 
 // snapshot returns the known operations as infos.
 func (st *invocation) snapshot() map[string]OperationInfo {
