@@ -74,8 +74,7 @@ func (s *set) operationMiddleware(next middleware.Handler) middleware.Handler {
 func (s *set) replayed(ctx context.Context, st *invocation, op *middleware.Operation, spec middleware.Spec, next middleware.Handler) error {
 	rerun := false
 	if st != nil && spec.Type == checkpoint.TypeContext {
-		rec := st.record(spec.ID)
-		rerun = rec != nil && rec.Status == checkpoint.StatusSucceeded && rec.ContextDetails != nil && rec.ContextDetails.ReplayChildren
+		rerun = st.replaysChildren(spec.ID)
 	}
 	runCtx := ctx
 	if rerun {
@@ -99,7 +98,7 @@ func (s *set) attemptMiddleware(next middleware.Handler) middleware.Handler {
 		if !s.wantAttempts || st != nil && st.over() {
 			return next(ctx, op)
 		}
-		isReplay := st != nil && st.record(op.Spec().ID) != nil
+		isReplay := st != nil && st.recordedBefore(op.Spec().ID)
 		start := operationInfo(op, isReplay)
 		start.Status = checkpoint.StatusStarted
 		start.StartTime, start.EndTime = op.AttemptStart(), time.Time{}

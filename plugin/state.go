@@ -30,22 +30,27 @@ type invocation struct {
 
 	mu        sync.Mutex
 	execStart time.Time
-	ops       map[string]*checkpoint.Operation // EXECUTION left out
-	slab      []checkpoint.Operation           // room for new records (newRecord)
-	before    map[string]bool                  // recorded before this invocation
-	updated   []string                         // changed while suspended, in order
-	wasUpdate map[string]bool
-	ended     map[string]bool // OperationEnd fired
-	morePages bool            // a checkpoint response has further pages
-	done      bool            // InvocationEnd fired: no more hooks
+	ops       map[string]*opState // EXECUTION left out
+	slab      []opState           // room for new entries (entry)
+	updated   []string            // changed while suspended, in order
+	morePages bool                // a checkpoint response has further pages
+	done      bool                // InvocationEnd fired: no more hooks
+}
+
+// opState is what an invocation knows of one operation.
+type opState struct {
+	rec       checkpoint.Operation // its latest record, when known
+	known     bool                 // rec is set
+	before    bool                 // recorded before this invocation
+	wasUpdate bool                 // changed while the execution was suspended
+	ended     bool                 // OperationEnd fired
 }
 
 func newInvocation(inv *middleware.Invocation, rec recorded) *invocation {
 	st := &invocation{
 		arn: inv.ExecutionARN, requestID: inv.RequestID, first: inv.First, start: inv.StartTime,
-		ops:    make(map[string]*checkpoint.Operation, len(rec.operations)),
-		before: make(map[string]bool, len(rec.operations)), slab: make([]checkpoint.Operation, 0, len(rec.operations)),
-		wasUpdate: map[string]bool{}, ended: map[string]bool{},
+		ops:  make(map[string]*opState, len(rec.operations)),
+		slab: make([]opState, 0, len(rec.operations)),
 	}
 	for i := range rec.operations {
 		op := &rec.operations[i]
@@ -53,19 +58,36 @@ func newInvocation(inv *middleware.Invocation, rec recorded) *invocation {
 			st.execStart = op.StartTimestamp.Time
 			continue
 		}
-		r := st.newRecord()
-		*r = *op
-		st.ops[op.Id] = r
-		st.before[op.Id] = true
+		e := st.entry(op.Id)
+		e.rec, e.known, e.before = *op, true, true
 	}
 	for _, id := range rec.updated {
-		if !st.wasUpdate[id] {
-			st.wasUpdate[id] = true
+		if e := st.entry(id); !e.wasUpdate {
+			e.wasUpdate = true
 			st.updated = append(st.updated, id)
 		}
 	}
 	return st
 }
+
+// entry returns operation id's state, adding it if new. Entries come from
+// slabs, so that learning of an operation rarely allocates. The caller
+// holds st.mu (or owns st).
+func (st *invocation) entry(id string) *opState {
+	if e := st.ops[id]; e != nil {
+		return e
+	}
+	if len(st.slab) == cap(st.slab) {
+		st.slab = make([]opState, 0, entrySlab)
+	}
+	st.slab = st.slab[:len(st.slab)+1]
+	e := &st.slab[len(st.slab)-1]
+	st.ops[id] = e
+	return e
+}
+
+// entrySlab is how many operation entries one allocation holds.
+const entrySlab = 32
 
 // merge records operations from a response or a state page and, when
 // infos is true, returns them as infos (EXECUTION left out).
@@ -81,39 +103,24 @@ func (st *invocation) merge(ops []checkpoint.Operation, infos bool) []OperationI
 		if op.Type == checkpoint.TypeExecution {
 			continue
 		}
-		rec := st.ops[op.Id]
-		if rec == nil {
-			rec = st.newRecord()
-			st.ops[op.Id] = rec
-		}
-		*rec = *op
+		e := st.entry(op.Id)
+		e.rec, e.known = *op, true
 		if infos {
-			out = append(out, recordInfo(st.arn, rec, st.before[op.Id]))
+			out = append(out, recordInfo(st.arn, &e.rec, e.before))
 		}
 	}
 	return out
 }
-
-// newRecord returns room for one more known operation. Records come from
-// slabs, so that learning of an operation rarely allocates.
-func (st *invocation) newRecord() *checkpoint.Operation {
-	if len(st.slab) == cap(st.slab) {
-		st.slab = make([]checkpoint.Operation, 0, recordSlab)
-	}
-	st.slab = st.slab[:len(st.slab)+1]
-	return &st.slab[len(st.slab)-1]
-}
-
-// recordSlab is how many operation records one allocation holds.
-const recordSlab = 32
 
 // snapshot returns the known operations as infos.
 func (st *invocation) snapshot() map[string]OperationInfo {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	out := make(map[string]OperationInfo, len(st.ops))
-	for id, op := range st.ops {
-		out[id] = recordInfo(st.arn, op, st.before[id])
+	for id, e := range st.ops {
+		if e.known {
+			out[id] = recordInfo(st.arn, &e.rec, e.before)
+		}
 	}
 	return out
 }
@@ -135,15 +142,24 @@ func (st *invocation) info() InvocationInfo {
 	return info
 }
 
-// record returns the operation as recorded when the invocation began (nil
-// if it was not).
-func (st *invocation) record(id string) *checkpoint.Operation {
+// recordedBefore reports whether operation id was recorded when the
+// invocation began.
+func (st *invocation) recordedBefore(id string) bool {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	if !st.before[id] {
-		return nil
-	}
-	return st.ops[id]
+	e := st.ops[id]
+	return e != nil && e.before
+}
+
+// replaysChildren reports whether operation id is a child context that had
+// succeeded before the invocation and whose function runs again over its
+// recorded children.
+func (st *invocation) replaysChildren(id string) bool {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	e := st.ops[id]
+	return e != nil && e.before && e.rec.Status == checkpoint.StatusSucceeded &&
+		e.rec.ContextDetails != nil && e.rec.ContextDetails.ReplayChildren
 }
 
 // endedWhileSuspended reports whether the service completed operation id
@@ -151,7 +167,8 @@ func (st *invocation) record(id string) *checkpoint.Operation {
 func (st *invocation) endedWhileSuspended(id string) bool {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	return st.wasUpdate[id] && st.claimLocked(id)
+	e := st.ops[id]
+	return e != nil && e.wasUpdate && st.claimLocked(e)
 }
 
 // claimEnd reports whether operation id's OperationEnd has not fired yet in
@@ -159,14 +176,14 @@ func (st *invocation) endedWhileSuspended(id string) bool {
 func (st *invocation) claimEnd(id string) bool {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	return st.claimLocked(id)
+	return st.claimLocked(st.entry(id))
 }
 
-func (st *invocation) claimLocked(id string) bool {
-	if st.ended[id] || st.done {
+func (st *invocation) claimLocked(e *opState) bool {
+	if e.ended || st.done {
 		return false
 	}
-	st.ended[id] = true
+	e.ended = true
 	return true
 }
 
