@@ -102,6 +102,7 @@ func (e *Execution) Go(fn func()) *Event {
 	e.live.Add(1)
 	e.mu.Unlock()
 	go func() {
+		reserveStack(0)
 		defer e.live.Done()
 		defer func() {
 			if p := recover(); p != nil && !isPark(p) {
@@ -193,4 +194,20 @@ func (e *Execution) onState(st *checkpoint.ExecutionState) {
 			}
 		}
 	}
+}
+
+// stackReserve is how much stack a durable goroutine reserves when it starts.
+const stackReserve = 6 << 10
+
+// reserveStack grows the calling goroutine's stack to hold stackReserve
+// bytes more, while it is still almost empty and cheap to copy. A durable
+// goroutine (a map item, a parallel branch, a combinator's operand) reaches
+// this depth anyway once an operation runs through the pipeline, where the
+// runtime would grow a deep stack, and adjust every frame of it, one
+// doubling at a time.
+//
+//go:noinline
+func reserveStack(i int) byte {
+	var frame [stackReserve]byte
+	return frame[i]
 }
