@@ -7,7 +7,11 @@ import (
 	"testing"
 	"time"
 
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/lambda-durable/durable"
 	"github.com/lambda-durable/durable/checkpoint"
@@ -29,28 +33,44 @@ const benchARN = "arn:aws:lambda:us-east-1:123456789012:function:bench:$LATEST/d
 // of checkpoint calls per step, which the plugin must not change (1).
 // cpu-ns/op is the process's CPU time per step, which a loaded machine
 // disturbs less than the wall time.
+//
+// "sdk-only" is "none" plus, around every step, exactly the OpenTelemetry
+// SDK calls a view makes for it (two spans started with a link, their
+// attributes set, ended, exported by a batch processor flushed at the end
+// of the invocation) and nothing of the plugin: the floor the SDK itself
+// sets. A view's cost above it is the plugin's own.
 func BenchmarkStepTracing(b *testing.B) {
 	views := []struct {
 		name string
 		opts []durable.HandlerOption
+		sdk  bool
 	}{
-		{"none", nil},
-		{"empty-hooks", []durable.HandlerOption{durable.WithPlugins(emptyHooks())}},
-		{"invocation-view", []durable.HandlerOption{durable.WithPlugins(otel.InvocationView(otel.WithExporter(tracetest.NewNoopExporter())))}},
-		{"execution-view", []durable.HandlerOption{durable.WithPlugins(otel.ExecutionView(otel.WithExporter(tracetest.NewNoopExporter())))}},
+		{"none", nil, false},
+		{"sdk-only", nil, true},
+		{"empty-hooks", []durable.HandlerOption{durable.WithPlugins(emptyHooks())}, false},
+		{"invocation-view", []durable.HandlerOption{durable.WithPlugins(otel.InvocationView(otel.WithExporter(tracetest.NewNoopExporter())))}, false},
+		{"execution-view", []durable.HandlerOption{durable.WithPlugins(otel.ExecutionView(otel.WithExporter(tracetest.NewNoopExporter())))}, false},
 	}
 	for _, v := range views {
 		b.Run(v.name, func(b *testing.B) {
 			var n int
+			var spans *sdkSpans
+			if v.sdk {
+				spans = newSDKSpans()
+				defer spans.shutdown()
+			}
 			h := durable.NewHandler(func(ctx durable.Context, _ struct{}) (int, error) {
 				sum := 0
 				for range n {
+					end := spans.step()
 					v, err := durable.Step(ctx, "s", func(durable.StepContext) (int, error) { return 1, nil })
 					if err != nil {
 						return 0, err
 					}
+					end()
 					sum += v
 				}
+				spans.flush()
 				return sum, nil
 			}, v.opts...)
 			client := &memClient{}
@@ -75,7 +95,10 @@ func BenchmarkStepTracing(b *testing.B) {
 				b.ReportMetric(float64((ended-began).Nanoseconds())/float64(b.N), "cpu-ns/op")
 			}
 			b.ReportMetric(float64(client.calls.Load())/float64(b.N), "calls/op")
-			if got := client.calls.Load(); got != int64(b.N) {
+			// One call per step; a step whose body outlives
+			// checkpoint.StartDelay (a descheduled goroutine on a loaded
+			// machine) sends its START alone, so allow 1 % of those.
+			if got := client.calls.Load(); got < int64(b.N) || got > int64(b.N)+int64(b.N)/100 {
 				b.Fatalf("%d checkpoint calls for %d steps, want one per step", got, b.N)
 			}
 		})
@@ -138,3 +161,59 @@ func emptyHooks() plugin.Plugin {
 		AttemptEnd:        func(context.Context, plugin.AttemptInfo) error { return nil },
 	}
 }
+
+// sdkSpans makes, straight on the OpenTelemetry SDK, the spans a view makes
+// for a step. A nil *sdkSpans makes none.
+type sdkSpans struct {
+	provider *sdktrace.TracerProvider
+	tracer   trace.Tracer
+	parent   context.Context
+	opts     []trace.SpanStartOption
+	attrs    []attribute.KeyValue
+}
+
+func newSDKSpans() *sdkSpans {
+	p := sdktrace.NewTracerProvider(sdktrace.WithBatcher(tracetest.NewNoopExporter()))
+	t := p.Tracer("bench")
+	parent, root := t.Start(context.Background(), "Invocation")
+	return &sdkSpans{
+		provider: p, tracer: t, parent: parent,
+		opts: []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindInternal), trace.WithLinks(trace.Link{SpanContext: root.SpanContext()})},
+	}
+}
+
+// step starts a step's operation span and attempt span, and returns what
+// ends them.
+func (s *sdkSpans) step() func() {
+	if s == nil {
+		return func() {}
+	}
+	opCtx, op := s.tracer.Start(s.parent, "s", s.opts...)
+	_, at := s.tracer.Start(opCtx, "s attempt 1", s.opts...)
+	return func() {
+		s.end(at, attribute.Int("durable.attempt.number", 1), attribute.String("durable.attempt.outcome", "SUCCEEDED"))
+		s.end(op, attribute.String("durable.operation.status", "SUCCEEDED"), attribute.Int("durable.attempt.number", 1))
+	}
+}
+
+// end sets the attributes every span has, then more, and ends span.
+func (s *sdkSpans) end(span trace.Span, more ...attribute.KeyValue) {
+	s.attrs = append(s.attrs[:0],
+		attribute.String("durable.execution.arn", benchARN),
+		attribute.String("durable.operation.id", "c4ca4238a0b92382"),
+		attribute.String("durable.operation.type", "STEP"),
+		attribute.String("durable.operation.subtype", "Step"),
+		attribute.String("durable.operation.name", "s"))
+	s.attrs = append(s.attrs, more...)
+	span.SetAttributes(s.attrs...)
+	span.SetStatus(codes.Ok, "")
+	span.End()
+}
+
+func (s *sdkSpans) flush() {
+	if s != nil {
+		_ = s.provider.ForceFlush(context.Background())
+	}
+}
+
+func (s *sdkSpans) shutdown() { _ = s.provider.Shutdown(context.Background()) }
