@@ -22,11 +22,6 @@ type InvocationInfo struct {
 	// ExecutionStartTime is when the execution started (recorded, so equal
 	// in every invocation). Zero when the engine does not report it.
 	ExecutionStartTime time.Time
-	// Operations are the execution's operations, by id, as this invocation
-	// knows them: the recorded state it began with in InvocationStart, that
-	// state plus every checkpoint response in InvocationEnd. The EXECUTION
-	// operation is left out. Treat it as read-only.
-	Operations map[string]OperationInfo
 	// UpdatedOperations are the operations the service changed while the
 	// execution was suspended (a wait that elapsed, a callback answered, a
 	// step whose retry is due), in the order the service listed them.
@@ -42,6 +37,23 @@ type InvocationInfo struct {
 	Error *checkpoint.ErrorObject
 	// Err is the error returned to Lambda when the invocation is retried.
 	Err error
+
+	// state is the invocation's, for Operations.
+	state *invocation
+}
+
+// Operations returns the execution's operations, by id, as this invocation
+// knows them when it is called: in InvocationStart and InvocationContext,
+// the recorded state the invocation began with; in InvocationEnd, that
+// state plus every checkpoint response. The EXECUTION operation is left out.
+// The map is built on each call (a hook that does not call it pays
+// nothing) and is the caller's. Call it from the hook that received the
+// info: later it reports the state of that later moment.
+func (i InvocationInfo) Operations() map[string]OperationInfo {
+	if i.state == nil {
+		return nil
+	}
+	return i.state.snapshot()
 }
 
 // Terminal reports whether the execution ended with this invocation

@@ -1,6 +1,7 @@
 package plugin_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -16,7 +17,20 @@ func TestInvocationInfoShape(t *testing.T) {
 	wf := func(ctx durable.Context, in string) (string, error) {
 		return "done-" + in, durable.Wait(ctx, "nap", 2*time.Second)
 	}
-	r, res, _ := run(t, wf, "ed", true, rec.plugin())
+	// The known operations, read in the hooks as Operations asks.
+	var startOps, endOps []map[string]plugin.OperationInfo
+	ops := plugin.Plugin{
+		Name: "ops",
+		InvocationStart: func(_ context.Context, i plugin.InvocationInfo) error {
+			startOps = append(startOps, i.Operations())
+			return nil
+		},
+		InvocationEnd: func(_ context.Context, i plugin.InvocationInfo) error {
+			endOps = append(endOps, i.Operations())
+			return nil
+		},
+	}
+	r, res, _ := run(t, wf, "ed", true, rec.plugin(), ops)
 	if res.Result != `"done-ed"` {
 		t.Fatalf("result %s", res.Result)
 	}
@@ -28,7 +42,7 @@ func TestInvocationInfoShape(t *testing.T) {
 	wait := opID(t, r, "nap")
 	for i, info := range append(starts, ends...) {
 		if info.ExecutionARN != r.ExecutionARN() || info.RequestID == "" || info.ExecutionStartTime.IsZero() ||
-			info.StartTime.IsZero() || info.Operations == nil {
+			info.StartTime.IsZero() || info.Operations() == nil {
 			t.Errorf("info %d lacks a field: %+v", i, info)
 		}
 		if info.Error != nil || info.Err != nil {
@@ -41,17 +55,20 @@ func TestInvocationInfoShape(t *testing.T) {
 	if !starts[0].ExecutionStartTime.Equal(starts[1].ExecutionStartTime) {
 		t.Errorf("execution start differs: %v, %v", starts[0].ExecutionStartTime, starts[1].ExecutionStartTime)
 	}
-	if len(starts[0].Operations) != 0 || len(starts[0].UpdatedOperations) != 0 {
-		t.Errorf("first start: %d operations, %d updated", len(starts[0].Operations), len(starts[0].UpdatedOperations))
+	if len(startOps) != 2 || len(endOps) != 2 {
+		t.Fatalf("operations read in %d starts, %d ends", len(startOps), len(endOps))
+	}
+	if len(startOps[0]) != 0 || len(starts[0].UpdatedOperations) != 0 {
+		t.Errorf("first start: %d operations, %d updated", len(startOps[0]), len(starts[0].UpdatedOperations))
 	}
 	up := starts[1].UpdatedOperations
 	if len(up) != 1 || up[0].ID != wait || up[0].Status != checkpoint.StatusSucceeded || !up[0].IsReplay {
 		t.Errorf("replay start updated operations = %+v", up)
 	}
-	if op := starts[1].Operations[wait]; op.Type != checkpoint.TypeWait || op.Status != checkpoint.StatusSucceeded {
+	if op := startOps[1][wait]; op.Type != checkpoint.TypeWait || op.Status != checkpoint.StatusSucceeded {
 		t.Errorf("replay start operations[%s] = %+v", wait, op)
 	}
-	if op := ends[0].Operations[wait]; op.Status != checkpoint.StatusStarted {
+	if op := endOps[0][wait]; op.Status != checkpoint.StatusStarted {
 		t.Errorf("first end operations[%s] = %+v, want the STARTED wait", wait, op)
 	}
 	if ends[0].EndTime.Before(ends[0].StartTime) {

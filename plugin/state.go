@@ -125,18 +125,18 @@ func (st *invocation) snapshot() map[string]OperationInfo {
 	return out
 }
 
-// info builds the InvocationInfo (start fields, known operations).
+// info builds the InvocationInfo's start fields: the known operations are
+// read on demand (InvocationInfo.Operations).
 func (st *invocation) info() InvocationInfo {
-	ops := st.snapshot()
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	info := InvocationInfo{
 		ExecutionARN: st.arn, RequestID: st.requestID, IsFirstInvocation: st.first,
-		StartTime: st.start, ExecutionStartTime: st.execStart, Operations: ops,
+		StartTime: st.start, ExecutionStartTime: st.execStart, state: st,
 	}
 	for _, id := range st.updated {
-		if op, ok := ops[id]; ok {
-			info.UpdatedOperations = append(info.UpdatedOperations, op)
+		if e := st.ops[id]; e.known {
+			info.UpdatedOperations = append(info.UpdatedOperations, recordInfo(st.arn, &e.rec, e.before))
 		}
 	}
 	return info

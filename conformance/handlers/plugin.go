@@ -178,7 +178,7 @@ func dumpOperation(op plugin.OperationInfo) map[string]any {
 func dumpInvocation(i plugin.InvocationInfo, end bool) map[string]any {
 	d := map[string]any{
 		"isFirstInvocation": i.IsFirstInvocation,
-		"operationsCount":   len(i.Operations),
+		"operationsCount":   len(i.Operations()),
 	}
 	if i.RequestID != "" {
 		d["requestId"] = i.RequestID
