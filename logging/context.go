@@ -18,21 +18,35 @@ func ContextWithAttrs(ctx context.Context, attrs ...slog.Attr) context.Context {
 		return ctx
 	}
 	prev := AttrsFromContext(ctx)
-	all := make([]slog.Attr, 0, len(prev)+len(attrs))
+	set := &attrSet{}
+	if n := len(prev) + len(attrs); n <= len(set.inline) {
+		set.list = set.inline[:0]
+	} else {
+		set.list = make([]slog.Attr, 0, n)
+	}
 	for _, a := range prev {
 		if !hasKey(attrs, a.Key) {
-			all = append(all, a)
+			set.list = append(set.list, a)
 		}
 	}
-	all = append(all, attrs...)
-	return context.WithValue(ctx, attrsKey{}, all)
+	set.list = append(set.list, attrs...)
+	return context.WithValue(ctx, attrsKey{}, set)
+}
+
+// attrSet is the value ContextWithAttrs stores: a pointer (nothing to box)
+// whose few attributes live in the same allocation.
+type attrSet struct {
+	list   []slog.Attr
+	inline [4]slog.Attr
 }
 
 // AttrsFromContext returns the attributes ctx carries (see
 // ContextWithAttrs), nil if none. The slice must not be modified.
 func AttrsFromContext(ctx context.Context) []slog.Attr {
-	attrs, _ := ctx.Value(attrsKey{}).([]slog.Attr)
-	return attrs
+	if set, _ := ctx.Value(attrsKey{}).(*attrSet); set != nil {
+		return set.list
+	}
+	return nil
 }
 
 func hasKey(attrs []slog.Attr, key string) bool {

@@ -70,7 +70,7 @@ func (v executionView) operationEnded(r *run, op operation) {
 	}
 	ctx, span := r.start(v.parent(r, op.parentID), wantedIDs{span: r.operationSpanID(op.id)}, spanName(op), start)
 	r.endOperation(span, op, later(end, start))
-	r.ops[op.id] = &opSpan{span: span, op: op, ended: true, ctx: ctx}
+	r.newOpSpan(op, ctx, span).ended = true
 }
 
 // closeOperations drops the operations still open: a later invocation

@@ -47,7 +47,7 @@ func (v invocationView) operationEnded(r *run, op operation) {
 		now := time.Now()
 		ctx, span := r.start(v.parent(r, op.parentID), wantedIDs{}, spanName(op), now)
 		r.endOperation(span, op, now)
-		r.ops[op.id] = &opSpan{span: span, op: op, ended: true, ctx: ctx}
+		r.newOpSpan(op, ctx, span).ended = true
 		return
 	}
 	r.endOperation(s.span, op, time.Time{})

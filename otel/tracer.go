@@ -73,6 +73,13 @@ type run struct {
 
 	attrs []attribute.KeyValue // scratch for a span's attributes
 	idBuf []byte               // scratch for a deterministic id's input
+
+	opSlab   []opSpan       // room for new operation spans (newOpSpan)
+	freeAtts []*attemptSpan // ended attempt spans, for reuse
+
+	// traceHex is the log form of traceHexOf, the trace most spans share.
+	traceHex   string
+	traceHexOf trace.TraceID
 }
 
 // opSpan is an operation's span in one invocation.
@@ -132,7 +139,7 @@ func (t *tracer) invocationStarted(ctx context.Context, inv invocation) context.
 		trace.WithSpanKind(trace.SpanKindInternal), trace.WithLinks(t.view.link(r)),
 	}
 	ctx = context.WithValue(ctx, runKey{t}, r)
-	return withSpan(ctx, trace.SpanFromContext(trace.ContextWithSpanContext(ctx, t.view.handlerSpan(r))))
+	return r.withSpan(ctx, trace.SpanFromContext(trace.ContextWithSpanContext(ctx, t.view.handlerSpan(r))))
 }
 
 // invocationEnded ends everything still open, the Invocation span, the
@@ -218,16 +225,19 @@ func (r *run) scope(ctx context.Context, opID string, isContext bool) context.Co
 	if span == nil {
 		return ctx
 	}
-	return withSpan(ctx, span)
+	return r.withSpan(ctx, span)
 }
 
 // withSpan makes span the active span of ctx and adds its ids to the
 // records the SDK's loggers write under ctx.
-func withSpan(ctx context.Context, span trace.Span) context.Context {
+func (r *run) withSpan(ctx context.Context, span trace.Span) context.Context {
 	sc := span.SpanContext()
+	if tid := sc.TraceID(); tid != r.traceHexOf || r.traceHex == "" {
+		r.traceHex, r.traceHexOf = tid.String(), tid
+	}
 	ctx = trace.ContextWithSpan(ctx, span)
 	return logging.ContextWithAttrs(ctx,
-		slog.String(logTraceID, sc.TraceID().String()),
+		slog.String(logTraceID, r.traceHex),
 		slog.String(logSpanID, sc.SpanID().String()),
 		slog.Bool(logSampled, sc.IsSampled()))
 }
@@ -235,10 +245,24 @@ func withSpan(ctx context.Context, span trace.Span) context.Context {
 // startOperation records an operation span started in this invocation, and
 // the context under it.
 func (r *run) startOperation(op operation, ctx context.Context, span trace.Span) {
-	s := &opSpan{span: span, op: op, ctx: ctx}
-	r.ops[op.id] = s
+	s := r.newOpSpan(op, ctx, span)
 	r.open = append(r.open, s)
 }
+
+// newOpSpan records operation op's span in this invocation. Spans come
+// from slabs, so that an operation rarely allocates here.
+func (r *run) newOpSpan(op operation, ctx context.Context, span trace.Span) *opSpan {
+	if len(r.opSlab) == cap(r.opSlab) {
+		r.opSlab = make([]opSpan, 0, opSpanSlab)
+	}
+	r.opSlab = append(r.opSlab, opSpan{span: span, op: op, ctx: ctx})
+	s := &r.opSlab[len(r.opSlab)-1]
+	r.ops[op.id] = s
+	return s
+}
+
+// opSpanSlab is how many operation spans one allocation holds.
+const opSpanSlab = 32
 
 // openOperation returns operation id's span started in this invocation and
 // not ended yet, or nil.
@@ -261,7 +285,14 @@ func (r *run) endOperation(span trace.Span, op operation, at time.Time) {
 // attemptStarted opens a's span.
 func (r *run) attemptStarted(a attempt) {
 	_, span := r.start(r.t.view.attemptParent(r, a.op.id), wantedIDs{}, attemptName(a), time.Time{})
-	r.attempts[a.op.id] = &attemptSpan{span: span, a: a}
+	var as *attemptSpan
+	if n := len(r.freeAtts); n > 0 {
+		as, r.freeAtts = r.freeAtts[n-1], r.freeAtts[:n-1]
+	} else {
+		as = new(attemptSpan)
+	}
+	*as = attemptSpan{span: span, a: a}
+	r.attempts[a.op.id] = as
 }
 
 // attemptEnded ends a's open span with a's outcome.
@@ -273,6 +304,8 @@ func (r *run) attemptEnded(a attempt) {
 	delete(r.attempts, a.op.id)
 	as.a.outcome, as.a.err = a.outcome, a.err
 	r.endAttempt(as, time.Time{})
+	*as = attemptSpan{}
+	r.freeAtts = append(r.freeAtts, as)
 }
 
 // endAttempt sets an attempt span's attributes and status and ends it at the
