@@ -3,6 +3,8 @@ package otel_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"strconv"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -105,14 +107,77 @@ func BenchmarkStepTracing(b *testing.B) {
 	}
 }
 
-// benchEvent is the first invocation's event of benchARN.
-func benchEvent(b *testing.B) []byte {
+// BenchmarkReplayTracing replays 3,000 recorded steps (one invocation whose
+// event holds them all, answered without a checkpoint call) without the
+// plugin and with each view: replayed operations get no span (contract
+// section 3), so a view's cost here is its per-invocation work and the
+// hooks' per-operation checks. It reports ns/replayed-op.
+func BenchmarkReplayTracing(b *testing.B) {
+	const steps = 3000
+	ops := make([]checkpoint.Operation, steps)
+	at := checkpoint.Timestamp{Time: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
+	for i := range ops {
+		ops[i] = checkpoint.Operation{
+			Id: strconv.Itoa(i + 1), Name: "s", Type: checkpoint.TypeStep, SubType: "Step",
+			Status: checkpoint.StatusSucceeded, StartTimestamp: at, EndTimestamp: at,
+			StepDetails: &checkpoint.StepDetails{Attempt: 1, Result: "1"},
+		}
+	}
+	ev := benchEvent(b, ops...)
+	for _, v := range []struct {
+		name string
+		opts []durable.HandlerOption
+	}{
+		{"none", nil},
+		{"invocation-view", []durable.HandlerOption{durable.WithPlugins(otel.InvocationView(otel.WithExporter(tracetest.NewNoopExporter())))}},
+		{"execution-view", []durable.HandlerOption{durable.WithPlugins(otel.ExecutionView(otel.WithExporter(tracetest.NewNoopExporter())))}},
+	} {
+		b.Run(v.name, func(b *testing.B) {
+			h := durable.NewHandler(func(ctx durable.Context, _ struct{}) (int, error) {
+				sum := 0
+				for range steps {
+					v, err := durable.Step(ctx, "s", func(durable.StepContext) (int, error) {
+						return 0, errors.New("a recorded step ran")
+					})
+					if err != nil {
+						return 0, err
+					}
+					sum += v
+				}
+				return sum, nil
+			}, v.opts...)
+			client := &memClient{}
+			ctx := checkpoint.ContextWithClient(context.Background(), client)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				out, err := h.Invoke(ctx, ev)
+				if err != nil {
+					b.Fatal(err)
+				}
+				var resp checkpoint.InvocationResponse
+				if err := json.Unmarshal(out, &resp); err != nil || resp.Status != checkpoint.InvocationSucceeded || resp.Result != strconv.Itoa(steps) {
+					b.Fatalf("invocation: %s %v", out, err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*steps), "ns/replayed-op")
+			if n := client.calls.Load(); n != 0 {
+				b.Fatalf("%d checkpoint calls while replaying", n)
+			}
+		})
+	}
+}
+
+// benchEvent is an event of benchARN holding recorded besides the
+// EXECUTION operation.
+func benchEvent(b *testing.B, recorded ...checkpoint.Operation) []byte {
+	ops := append([]checkpoint.Operation{{
+		Id: "0f6bd5c5-0000-4000-8000-000000000000", Name: "bench", Type: checkpoint.TypeExecution,
+		Status: checkpoint.StatusStarted, StartTimestamp: checkpoint.Timestamp{Time: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)},
+	}}, recorded...)
 	out, err := json.Marshal(checkpoint.InvocationEvent{
 		DurableExecutionArn: benchARN, CheckpointToken: "t0",
-		InitialExecutionState: &checkpoint.ExecutionState{Operations: []checkpoint.Operation{{
-			Id: "0f6bd5c5-0000-4000-8000-000000000000", Name: "bench", Type: checkpoint.TypeExecution,
-			Status: checkpoint.StatusStarted, StartTimestamp: checkpoint.Timestamp{Time: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)},
-		}}},
+		InitialExecutionState: &checkpoint.ExecutionState{Operations: ops},
 	})
 	if err != nil {
 		b.Fatal(err)

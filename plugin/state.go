@@ -30,20 +30,22 @@ type invocation struct {
 
 	mu        sync.Mutex
 	execStart time.Time
-	ops       map[string]*opState // EXECUTION left out
-	slab      []opState           // room for new entries (entry)
-	updated   []string            // changed while suspended, in order
-	morePages bool                // a checkpoint response has further pages
-	done      bool                // InvocationEnd fired: no more hooks
+	ops       map[string]*opState    // EXECUTION left out
+	slab      []opState              // room for new entries (entry)
+	recs      []checkpoint.Operation // room for records from responses (keep)
+	updated   []string               // changed while suspended, in order
+	morePages bool                   // a checkpoint response has further pages
+	done      bool                   // InvocationEnd fired: no more hooks
 }
 
 // opState is what an invocation knows of one operation.
 type opState struct {
-	rec       checkpoint.Operation // its latest record, when known
-	known     bool                 // rec is set
-	before    bool                 // recorded before this invocation
-	wasUpdate bool                 // changed while the execution was suspended
-	ended     bool                 // OperationEnd fired
+	// rec is its latest record (nil until known): an entry of the event's
+	// operations, which are read-only, or a copy of a response's (keep).
+	rec       *checkpoint.Operation
+	before    bool // recorded before this invocation
+	wasUpdate bool // changed while the execution was suspended
+	ended     bool // OperationEnd fired
 }
 
 func newInvocation(inv *middleware.Invocation, rec recorded) *invocation {
@@ -59,7 +61,7 @@ func newInvocation(inv *middleware.Invocation, rec recorded) *invocation {
 			continue
 		}
 		e := st.entry(op.Id)
-		e.rec, e.known, e.before = *op, true, true
+		e.rec, e.before = op, true
 	}
 	for _, id := range rec.updated {
 		if e := st.entry(id); !e.wasUpdate {
@@ -86,7 +88,18 @@ func (st *invocation) entry(id string) *opState {
 	return e
 }
 
-// entrySlab is how many operation entries one allocation holds.
+// keep returns a copy of a response's record that stays as it is (the
+// response is the engine's). Copies come from slabs.
+func (st *invocation) keep(op *checkpoint.Operation) *checkpoint.Operation {
+	if len(st.recs) == cap(st.recs) {
+		st.recs = make([]checkpoint.Operation, 0, entrySlab)
+	}
+	st.recs = append(st.recs, *op)
+	return &st.recs[len(st.recs)-1]
+}
+
+// entrySlab is how many operation entries, or records, one allocation
+// holds.
 const entrySlab = 32
 
 // merge records operations from a response or a state page and, when
@@ -104,9 +117,9 @@ func (st *invocation) merge(ops []checkpoint.Operation, infos bool) []OperationI
 			continue
 		}
 		e := st.entry(op.Id)
-		e.rec, e.known = *op, true
+		e.rec = st.keep(op)
 		if infos {
-			out = append(out, recordInfo(st.arn, &e.rec, e.before))
+			out = append(out, recordInfo(st.arn, e.rec, e.before))
 		}
 	}
 	return out
@@ -118,8 +131,8 @@ func (st *invocation) snapshot() map[string]OperationInfo {
 	defer st.mu.Unlock()
 	out := make(map[string]OperationInfo, len(st.ops))
 	for id, e := range st.ops {
-		if e.known {
-			out[id] = recordInfo(st.arn, &e.rec, e.before)
+		if e.rec != nil {
+			out[id] = recordInfo(st.arn, e.rec, e.before)
 		}
 	}
 	return out
@@ -135,8 +148,8 @@ func (st *invocation) info() InvocationInfo {
 		StartTime: st.start, ExecutionStartTime: st.execStart, state: st,
 	}
 	for _, id := range st.updated {
-		if e := st.ops[id]; e.known {
-			info.UpdatedOperations = append(info.UpdatedOperations, recordInfo(st.arn, &e.rec, e.before))
+		if e := st.ops[id]; e.rec != nil {
+			info.UpdatedOperations = append(info.UpdatedOperations, recordInfo(st.arn, e.rec, e.before))
 		}
 	}
 	return info
@@ -158,7 +171,7 @@ func (st *invocation) replaysChildren(id string) bool {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	e := st.ops[id]
-	return e != nil && e.before && e.rec.Status == checkpoint.StatusSucceeded &&
+	return e != nil && e.before && e.rec != nil && e.rec.Status == checkpoint.StatusSucceeded &&
 		e.rec.ContextDetails != nil && e.rec.ContextDetails.ReplayChildren
 }
 
