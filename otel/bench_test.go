@@ -64,12 +64,12 @@ func BenchmarkStepTracing(b *testing.B) {
 			h := durable.NewHandler(func(ctx durable.Context, _ struct{}) (int, error) {
 				sum := 0
 				for range n {
-					end := spans.step()
+					op, at := spans.start()
 					v, err := durable.Step(ctx, "s", func(durable.StepContext) (int, error) { return 1, nil })
 					if err != nil {
 						return 0, err
 					}
-					end()
+					spans.end(op, at)
 					sum += v
 				}
 				spans.flush()
@@ -247,22 +247,27 @@ func newSDKSpans() *sdkSpans {
 	}
 }
 
-// step starts a step's operation span and attempt span, and returns what
-// ends them.
-func (s *sdkSpans) step() func() {
+// start starts a step's operation span and attempt span.
+func (s *sdkSpans) start() (op, at trace.Span) {
 	if s == nil {
-		return func() {}
+		return nil, nil
 	}
 	opCtx, op := s.tracer.Start(s.parent, "s", s.opts...)
-	_, at := s.tracer.Start(opCtx, "s attempt 1", s.opts...)
-	return func() {
-		s.end(at, attribute.Int("durable.attempt.number", 1), attribute.String("durable.attempt.outcome", "SUCCEEDED"))
-		s.end(op, attribute.String("durable.operation.status", "SUCCEEDED"), attribute.Int("durable.attempt.number", 1))
-	}
+	_, at = s.tracer.Start(opCtx, "s attempt 1", s.opts...)
+	return op, at
 }
 
-// end sets the attributes every span has, then more, and ends span.
-func (s *sdkSpans) end(span trace.Span, more ...attribute.KeyValue) {
+// end ends a step's spans, as a view does.
+func (s *sdkSpans) end(op, at trace.Span) {
+	if s == nil {
+		return
+	}
+	s.endSpan(at, attribute.Int("durable.attempt.number", 1), attribute.String("durable.attempt.outcome", "SUCCEEDED"))
+	s.endSpan(op, attribute.String("durable.operation.status", "SUCCEEDED"), attribute.Int("durable.attempt.number", 1))
+}
+
+// endSpan sets the attributes every span has, then more, and ends span.
+func (s *sdkSpans) endSpan(span trace.Span, more ...attribute.KeyValue) {
 	s.attrs = append(s.attrs[:0],
 		attribute.String("durable.execution.arn", benchARN),
 		attribute.String("durable.operation.id", "c4ca4238a0b92382"),
