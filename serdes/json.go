@@ -1,7 +1,6 @@
 package serdes
 
 import (
-	"encoding/json"
 	"fmt"
 	"reflect"
 
@@ -37,7 +36,7 @@ func (JSON) Deserialize(sc Context, data string, into any) error {
 		rv.Elem().SetZero()
 		return nil
 	}
-	if err := json.Unmarshal([]byte(data), into); err != nil {
+	if err := jsonenc.Unmarshal(data, into); err != nil {
 		return deErr(sc, err)
 	}
 	return nil
