@@ -55,6 +55,15 @@ func (t *Timestamp) UnmarshalJSON(b []byte) error {
 		*t = Timestamp{parsed}
 		return nil
 	}
+	if n, ok := exactInteger(b); ok {
+		// What the float path below computes, without parsing a float.
+		if math.Abs(float64(n)) >= secondsCutoff {
+			*t = Timestamp{time.UnixMilli(n)}
+		} else {
+			*t = Timestamp{time.Unix(n, 0)}
+		}
+		return nil
+	}
 	f, err := strconv.ParseFloat(string(b), 64)
 	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
 		return fmt.Errorf("timestamp %s: want epoch milliseconds or RFC 3339", b)
@@ -67,4 +76,28 @@ func (t *Timestamp) UnmarshalJSON(b []byte) error {
 	sec, frac := math.Modf(f)
 	*t = Timestamp{time.Unix(int64(sec), int64(math.Round(frac*1e9)))}
 	return nil
+}
+
+// exactInteger decodes an optional minus sign and up to 15 decimal digits:
+// an integer that a float64 holds exactly, so that the float path would
+// decode it to the same value.
+func exactInteger(b []byte) (int64, bool) {
+	digits := b
+	if len(digits) > 0 && digits[0] == '-' {
+		digits = digits[1:]
+	}
+	if len(digits) == 0 || len(digits) > 15 {
+		return 0, false
+	}
+	var n int64
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	if len(digits) < len(b) {
+		n = -n
+	}
+	return n, true
 }

@@ -3,6 +3,7 @@ package engine
 import (
 	"encoding/json"
 	"strconv"
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -42,11 +43,58 @@ func decodeEvent(payload []byte, ev *checkpoint.InvocationEvent) error {
 // eventScanner decodes one invocation event. Every method reports false
 // when the input is not what it handles; the caller then falls back to
 // encoding/json.
+//
+// It allocates per event, not per operation: every decoded string is a
+// substring of one text holding them all (texts, grown once to the size of
+// the payload, which no decoded string exceeds in total), and the details
+// objects come from slabs.
 type eventScanner struct {
-	data []byte
-	pos  int
-	pre  *checkpoint.ExecutionState // the state to decode into, if any
-	buf  []byte                     // scratch space for unescaping strings
+	data  []byte
+	pos   int
+	pre   *checkpoint.ExecutionState // the state to decode into, if any
+	buf   []byte                     // scratch space for unescaping strings
+	texts strings.Builder            // the decoded strings, end to end
+
+	steps     slab[checkpoint.StepDetails]
+	contexts  slab[checkpoint.ContextDetails]
+	waits     slab[checkpoint.WaitDetails]
+	callbacks slab[checkpoint.CallbackDetails]
+	invokes   slab[checkpoint.ChainedInvokeDetails]
+	errors    slab[checkpoint.ErrorObject]
+}
+
+// slab hands out pointers to zero Ts allocated in chunks, so that an event
+// with n details of a kind costs O(log n) allocations instead of n.
+type slab[T any] struct {
+	free  []T
+	chunk int // the size of the last chunk
+}
+
+// maxSlabChunk bounds a chunk (and the memory one kept detail pins).
+const maxSlabChunk = 1024
+
+func (s *slab[T]) next() *T {
+	if len(s.free) == 0 {
+		s.chunk = min(max(2*s.chunk, 8), maxSlabChunk)
+		s.free = make([]T, s.chunk)
+	}
+	p := &s.free[0]
+	s.free = s.free[1:]
+	return p
+}
+
+// text returns raw as a string: a substring of s.texts, which only grows,
+// so the strings handed out before stay valid.
+func (s *eventScanner) text(raw []byte) string {
+	if len(raw) == 0 {
+		return ""
+	}
+	if s.texts.Cap() == 0 {
+		s.texts.Grow(len(s.data))
+	}
+	start := s.texts.Len()
+	s.texts.Write(raw)
+	return s.texts.String()[start:]
 }
 
 // event decodes the whole payload: one object and nothing after it.
@@ -211,7 +259,7 @@ func (s *eventScanner) executionDetails(out **checkpoint.ExecutionDetails) bool 
 }
 
 func (s *eventScanner) contextDetails(out **checkpoint.ContextDetails) bool {
-	d := &checkpoint.ContextDetails{}
+	d := s.contexts.next()
 	*out = d
 	return s.members(func(key []byte) bool {
 		switch string(key) {
@@ -223,7 +271,7 @@ func (s *eventScanner) contextDetails(out **checkpoint.ContextDetails) bool {
 }
 
 func (s *eventScanner) stepDetails(out **checkpoint.StepDetails) bool {
-	d := &checkpoint.StepDetails{}
+	d := s.steps.next()
 	*out = d
 	return s.members(func(key []byte) bool {
 		switch string(key) {
@@ -237,7 +285,7 @@ func (s *eventScanner) stepDetails(out **checkpoint.StepDetails) bool {
 }
 
 func (s *eventScanner) waitDetails(out **checkpoint.WaitDetails) bool {
-	d := &checkpoint.WaitDetails{}
+	d := s.waits.next()
 	*out = d
 	return s.members(func(key []byte) bool {
 		switch string(key) {
@@ -249,7 +297,7 @@ func (s *eventScanner) waitDetails(out **checkpoint.WaitDetails) bool {
 }
 
 func (s *eventScanner) callbackDetails(out **checkpoint.CallbackDetails) bool {
-	d := &checkpoint.CallbackDetails{}
+	d := s.callbacks.next()
 	*out = d
 	return s.members(func(key []byte) bool {
 		switch string(key) {
@@ -261,7 +309,7 @@ func (s *eventScanner) callbackDetails(out **checkpoint.CallbackDetails) bool {
 }
 
 func (s *eventScanner) chainedInvokeDetails(out **checkpoint.ChainedInvokeDetails) bool {
-	d := &checkpoint.ChainedInvokeDetails{}
+	d := s.invokes.next()
 	*out = d
 	return s.members(func(key []byte) bool { return s.outcome(key, &d.Result, &d.Error) })
 }
@@ -278,7 +326,7 @@ func (s *eventScanner) outcome(key []byte, result *string, e **checkpoint.ErrorO
 }
 
 func (s *eventScanner) errorObject(out **checkpoint.ErrorObject) bool {
-	e := &checkpoint.ErrorObject{}
+	e := s.errors.next()
 	*out = e
 	return s.members(func(key []byte) bool {
 		switch string(key) {
@@ -418,17 +466,29 @@ func (s *eventScanner) word(out *string) bool {
 	if !ok {
 		return s.str(out)
 	}
-	if w, known := constantWords[string(raw)]; known {
-		*out = w
-	} else {
-		*out = string(raw)
+	*out = constantWord(raw)
+	if *out == "" {
+		*out = s.text(raw)
 	}
 	return true
 }
 
-// constantWords holds the operation types, statuses and subtypes.
-var constantWords = func() map[string]string {
-	m := map[string]string{}
+// constantWord returns the constant spelled raw ("" if none).
+func constantWord(raw []byte) string {
+	if len(raw) < len(constantWords) {
+		for _, w := range constantWords[len(raw)] {
+			if w == string(raw) {
+				return w
+			}
+		}
+	}
+	return ""
+}
+
+// constantWords holds the operation types, statuses and subtypes, by
+// length (a lookup compares a few strings of the right length, cheaper than
+// hashing).
+var constantWords = func() (byLen [32][]string) {
 	for _, w := range []string{
 		string(checkpoint.TypeExecution), string(checkpoint.TypeContext), string(checkpoint.TypeStep),
 		string(checkpoint.TypeWait), string(checkpoint.TypeCallback), string(checkpoint.TypeChainedInvoke),
@@ -440,9 +500,9 @@ var constantWords = func() map[string]string {
 		checkpoint.SubTypeParallel, checkpoint.SubTypeParallelBranch, checkpoint.SubTypeWaitForCallback,
 		checkpoint.SubTypeWaitForCondition,
 	} {
-		m[w] = w
+		byLen[len(w)] = append(byLen[len(w)], w)
 	}
-	return m
+	return byLen
 }()
 
 // rawString reads a string without escapes and with only ASCII in it,
@@ -480,7 +540,7 @@ func (s *eventScanner) str(out *string) bool {
 			if wide && !utf8.Valid(raw) {
 				return false
 			}
-			*out = string(raw)
+			*out = s.text(raw)
 			s.pos = i + 1
 			return true
 		case c == '\\':
@@ -506,7 +566,7 @@ func (s *eventScanner) unescape(start, i int, out *string) bool {
 			if !utf8.Valid(buf) {
 				return false
 			}
-			*out = string(buf)
+			*out = s.text(buf)
 			s.pos = i + 1
 			s.buf = buf
 			return true
