@@ -2,6 +2,7 @@ package jsonenc
 
 import (
 	"encoding/json"
+	"reflect"
 	"strings"
 	"sync"
 )
@@ -25,6 +26,10 @@ var decoders = sync.Pool{New: func() any {
 // result, the same errors, the same partial writes to v on a type error,
 // with pooled decoder state instead of per-call allocations.
 //
+// When v points to a zero value of a plain type (see plan), the plain
+// decoder tries first; if it gives up, v is zero again and the rest of
+// Unmarshal runs as if it had not.
+//
 // The pooled json.Decoder answers only for what it answers exactly as
 // Unmarshal: data holding one value and nothing after it but whitespace
 // (singleValue; a json.Decoder would stop after the first value where
@@ -34,6 +39,11 @@ var decoders = sync.Pool{New: func() any {
 // A type error or an Unmarshaler's error is the one Unmarshal returns: the
 // Decoder decodes the same bytes, from offset 0, with the same code.
 func Unmarshal(data string, v any) error {
+	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer && !rv.IsNil() {
+		if p := planOf(rv.Type().Elem()); p != nil && rv.Elem().IsZero() && decodePlain(data, rv, p) {
+			return nil
+		}
+	}
 	if len(data) > maxPooled || !singleValue(data) {
 		return json.Unmarshal([]byte(data), v)
 	}

@@ -152,3 +152,125 @@ func BenchmarkStdlibUnmarshal(b *testing.B) {
 		}
 	}
 }
+
+// plainRecord is a plain type (the plain decoder takes it): every kind
+// it handles, nested, with tags of every form.
+type plainRecord struct {
+	I       int    `json:"i"`
+	OK      bool   `json:"ok"`
+	S       string `json:"s,omitempty"`
+	Untaged string
+	F       float64   `json:"f"`
+	F32     float32   `json:"f32"`
+	I8      int8      `json:"i8"`
+	U16     uint16    `json:"u16"`
+	List    []int     `json:"list"`
+	Items   []item    `json:"items"`
+	Ptr     *item     `json:"ptr"`
+	PP      **int     `json:"pp"`
+	Nested  item      `json:"nested"`
+	Skipped string    `json:"-"`
+	Dash    string    `json:"-,"`
+	Strs    []*string `json:"strs"`
+	hidden  int
+}
+
+type item struct {
+	Name string `json:"name"`
+	N    uint   `json:"n"`
+}
+
+// plainInputs exercise the plain decoder's answers and every way it gives
+// up (unknown and case-folded keys, escapes, type mismatches, overflows,
+// nulls, malformed and trailing input).
+var plainInputs = []string{
+	`{"i":1,"ok":true,"s":"x","Untaged":"u","f":1.5e3,"f32":0.1,"i8":-128,"u16":65535}`,
+	`{"list":[1,2,3],"items":[{"name":"a","n":1},{"name":"b"}],"ptr":{"name":"p"},"pp":7,"nested":{"n":2}}`,
+	`{"list":[],"items":null,"ptr":null,"pp":null,"strs":["a",null,"b"]}`, `{"list":null}`, `{"-":"dash"}`,
+	` { "i" : 1 , "ok" : false } `, `{}`, `{"i":1,"i":2,"list":[1,2],"list":[3]}`,
+	`{"nested":{"name":"a"},"nested":{"n":3}}`, `{"items":[{"name":"a"}],"items":[{"n":4}]}`,
+	`{"I":1}`, `{"untaged":"fold"}`, `{"unknown":1}`, `{"Skipped":"x"}`, `{"hidden":1}`,
+	`{"s":"esc\"aped"}`, `{"s":"\u00e9"}`, `{"s":"é"}`, "{\"s\":\"\xff\"}", "{\"s\":\"tab\there\"}",
+	`{"i":1.5}`, `{"i":1e2}`, `{"i":"1"}`, `{"i8":128}`, `{"u16":-1}`, `{"u16":65536}`, `{"f32":1e39}`,
+	`{"f":1e400}`, `{"ok":1}`, `{"ok":null}`, `{"i":null}`, `{"s":1}`, `{"list":{}}`, `{"nested":[]}`,
+	`{"i":01}`, `{"i":-}`, `{"i":1,}`, `{"i":1`, `{"i" 1}`, `{i:1}`, `{"i":1}x`, `{"i":1}{}`, `{"i":tru}`,
+	`[]`, `"s"`, `1`, `null`, ``, `{"list":[1 2]}`, `{"list":[1,]}`, `{"items":[{"name":"a",}]}`,
+}
+
+// TestPlainMatchesEncodingJSON compares Unmarshal with encoding/json on
+// plain destinations, zero (where the plain decoder runs) and pre-filled
+// (where it does not), and checks that the plain decoder answered for the
+// inputs it is meant to take.
+func TestPlainMatchesEncodingJSON(t *testing.T) {
+	if planOf(reflect.TypeFor[plainRecord]()) == nil {
+		t.Fatal("plainRecord is not plain")
+	}
+	for _, in := range plainInputs {
+		for _, fresh := range []bool{true, false} {
+			var got, want plainRecord
+			if !fresh {
+				got, want = plainRecord{I: 9, List: []int{9, 9}}, plainRecord{I: 9, List: []int{9, 9}}
+			}
+			gotErr := Unmarshal(in, &got)
+			wantErr := json.Unmarshal([]byte(in), &want)
+			if !reflect.DeepEqual(gotErr, wantErr) || !reflect.DeepEqual(got, want) {
+				t.Errorf("%q (fresh %v): %+v, %v; encoding/json %+v, %v", in, fresh, got, gotErr, want, wantErr)
+			}
+		}
+	}
+	var r plainRecord
+	if !decodePlain(plainInputs[1], reflect.ValueOf(&r), planOf(reflect.TypeFor[plainRecord]())) || r.Ptr == nil || r.Ptr.Name != "p" {
+		t.Errorf("the plain decoder gave up on %s: %+v", plainInputs[1], r)
+	}
+}
+
+func TestPlanOf(t *testing.T) {
+	type embedded struct{ item }
+	type recursive struct{ Next *recursive }
+	type quoted struct {
+		N int `json:"n,string"`
+	}
+	type conflict struct {
+		A int
+		B int `json:"A"`
+	}
+	for _, typ := range []reflect.Type{
+		reflect.TypeFor[record](), reflect.TypeFor[embedded](), reflect.TypeFor[recursive](), reflect.TypeFor[quoted](),
+		reflect.TypeFor[conflict](), reflect.TypeFor[[]byte](), reflect.TypeFor[map[string]int](), reflect.TypeFor[any](),
+		reflect.TypeFor[json.RawMessage](), reflect.TypeFor[json.Number](),
+	} {
+		if planOf(typ) != nil {
+			t.Errorf("%v is plain", typ)
+		}
+	}
+	for _, typ := range []reflect.Type{reflect.TypeFor[int](), reflect.TypeFor[string](), reflect.TypeFor[[]item](), reflect.TypeFor[*float32]()} {
+		if planOf(typ) == nil {
+			t.Errorf("%v is not plain", typ)
+		}
+	}
+}
+
+// FuzzPlain checks Unmarshal against encoding/json on a plain destination.
+func FuzzPlain(f *testing.F) {
+	for _, in := range plainInputs {
+		f.Add(in)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		var got, want plainRecord
+		gotErr, wantErr := Unmarshal(in, &got), json.Unmarshal([]byte(in), &want)
+		if !reflect.DeepEqual(gotErr, wantErr) || !reflect.DeepEqual(got, want) {
+			t.Fatalf("%q: %+v, %v; encoding/json %+v, %v", in, got, gotErr, want, wantErr)
+		}
+	})
+}
+
+func BenchmarkUnmarshalPlain(b *testing.B) {
+	in := `{"name":"widget","n":42}`
+	b.ReportAllocs()
+	for b.Loop() {
+		var r item
+		if err := Unmarshal(in, &r); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
