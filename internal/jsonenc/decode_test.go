@@ -118,12 +118,16 @@ func TestSingleValue(t *testing.T) {
 }
 
 // FuzzUnmarshal checks Unmarshal against encoding/json on any input.
-func FuzzUnmarshal(f *testing.F) {
-	for _, in := range unmarshalInputs {
+func FuzzUnmarshal(f *testing.F) { fuzzAgainstEncodingJSON[record](f, unmarshalInputs) }
+
+// fuzzAgainstEncodingJSON fuzzes Unmarshal into a zero T against
+// encoding/json, from the seeds inputs.
+func fuzzAgainstEncodingJSON[T any](f *testing.F, inputs []string) {
+	for _, in := range inputs {
 		f.Add(in)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
-		var got, want record
+		var got, want T
 		gotErr, wantErr := Unmarshal(in, &got), json.Unmarshal([]byte(in), &want)
 		if !reflect.DeepEqual(gotErr, wantErr) || !reflect.DeepEqual(got, want) {
 			t.Fatalf("%q: %+v, %v; encoding/json %+v, %v", in, got, gotErr, want, wantErr)
@@ -251,18 +255,7 @@ func TestPlanOf(t *testing.T) {
 }
 
 // FuzzPlain checks Unmarshal against encoding/json on a plain destination.
-func FuzzPlain(f *testing.F) {
-	for _, in := range plainInputs {
-		f.Add(in)
-	}
-	f.Fuzz(func(t *testing.T, in string) {
-		var got, want plainRecord
-		gotErr, wantErr := Unmarshal(in, &got), json.Unmarshal([]byte(in), &want)
-		if !reflect.DeepEqual(gotErr, wantErr) || !reflect.DeepEqual(got, want) {
-			t.Fatalf("%q: %+v, %v; encoding/json %+v, %v", in, got, gotErr, want, wantErr)
-		}
-	})
-}
+func FuzzPlain(f *testing.F) { fuzzAgainstEncodingJSON[plainRecord](f, plainInputs) }
 
 func BenchmarkUnmarshalPlain(b *testing.B) {
 	in := `{"name":"widget","n":42}`
