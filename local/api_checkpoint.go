@@ -142,7 +142,8 @@ func (s *Service) GetState(ctx context.Context, in *checkpoint.StateInput) (*che
 // pos of e.Ops, and the marker of the rest.
 func (s *Service) statePageLocked(e *execution, pos, n int) ([]checkpoint.Operation, string) {
 	hidden := e.hidden()
-	ops := []checkpoint.Operation{}
+	ops := make([]checkpoint.Operation, 0, max(min(n, len(e.Ops)-pos), 0))
+	var cp opCopier
 	for i := pos; i < len(e.Ops); i++ {
 		if hidden[i] {
 			continue
@@ -150,7 +151,7 @@ func (s *Service) statePageLocked(e *execution, pos, n int) ([]checkpoint.Operat
 		if len(ops) == n {
 			return ops, encodeMarker("state", i)
 		}
-		ops = append(ops, copyOp(e.Ops[i]))
+		ops = append(ops, cp.copy(e.Ops[i]))
 	}
 	return ops, ""
 }

@@ -190,15 +190,13 @@ func (e *execution) hasPending() bool {
 // the state: a descendant of a closed CONTEXT without ReplayChildren.
 func (e *execution) hidden() []bool {
 	out := make([]bool, len(e.Ops))
-	pos := make(map[string]int, len(e.Ops))
 	for i, o := range e.Ops {
-		pos[o.Id] = i
 		if o.ParentId == "" {
 			continue
 		}
-		pi, ok := pos[o.ParentId]
-		if !ok {
-			continue
+		pi, ok := e.pos[o.ParentId]
+		if !ok || pi >= i {
+			continue // only a parent recorded earlier counts
 		}
 		out[i] = out[pi] || e.Ops[pi].HidesChildren()
 	}

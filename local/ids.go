@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/lambda-durable/durable/checkpoint"
+	"github.com/lambda-durable/durable/internal/slab"
 )
 
 // randomBytes returns n bytes from crypto/rand.
@@ -105,26 +106,49 @@ func cloneOp(o *checkpoint.Operation) *checkpoint.Operation {
 // copyOp is cloneOp returning the copy by value (no allocation for the
 // Operation itself when it goes into a slice).
 func copyOp(o *checkpoint.Operation) checkpoint.Operation {
+	var c opCopier
+	return c.copy(o)
+}
+
+// opCopier copies operations as copyOp does, with their details allocated
+// from slabs: copying a page of n operations costs O(log n) allocations
+// instead of one per operation.
+type opCopier struct {
+	execs     slab.Slab[checkpoint.ExecutionDetails]
+	contexts  slab.Slab[checkpoint.ContextDetails]
+	steps     slab.Slab[checkpoint.StepDetails]
+	waits     slab.Slab[checkpoint.WaitDetails]
+	callbacks slab.Slab[checkpoint.CallbackDetails]
+	invokes   slab.Slab[checkpoint.ChainedInvokeDetails]
+}
+
+func (cp *opCopier) copy(o *checkpoint.Operation) checkpoint.Operation {
 	c := *o
 	if o.ExecutionDetails != nil {
-		c.ExecutionDetails = ptr(*o.ExecutionDetails)
+		c.ExecutionDetails = copyInto(cp.execs.New(), o.ExecutionDetails)
 	}
 	if o.ContextDetails != nil {
-		c.ContextDetails = ptr(*o.ContextDetails)
+		c.ContextDetails = copyInto(cp.contexts.New(), o.ContextDetails)
 	}
 	if o.StepDetails != nil {
-		c.StepDetails = ptr(*o.StepDetails)
+		c.StepDetails = copyInto(cp.steps.New(), o.StepDetails)
 	}
 	if o.WaitDetails != nil {
-		c.WaitDetails = ptr(*o.WaitDetails)
+		c.WaitDetails = copyInto(cp.waits.New(), o.WaitDetails)
 	}
 	if o.CallbackDetails != nil {
-		c.CallbackDetails = ptr(*o.CallbackDetails)
+		c.CallbackDetails = copyInto(cp.callbacks.New(), o.CallbackDetails)
 	}
 	if o.ChainedInvokeDetails != nil {
-		c.ChainedInvokeDetails = ptr(*o.ChainedInvokeDetails)
+		c.ChainedInvokeDetails = copyInto(cp.invokes.New(), o.ChainedInvokeDetails)
 	}
 	return c
+}
+
+// copyInto copies *v into *dst and returns dst.
+func copyInto[T any](dst, v *T) *T {
+	*dst = *v
+	return dst
 }
 
 // cloneError copies an ErrorObject.

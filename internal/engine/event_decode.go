@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/lambda-durable/durable/checkpoint"
+	"github.com/lambda-durable/durable/internal/slab"
 )
 
 // decodeEvent decodes an invocation event into ev (whose
@@ -47,7 +48,7 @@ func decodeEvent(payload []byte, ev *checkpoint.InvocationEvent) error {
 // It allocates per event, not per operation: every decoded string is a
 // substring of one text holding them all (texts, grown once to the size of
 // the payload, which no decoded string exceeds in total), and the details
-// objects come from slabs.
+// objects come from slabs (package slab).
 type eventScanner struct {
 	data  []byte
 	pos   int
@@ -55,32 +56,12 @@ type eventScanner struct {
 	buf   []byte                     // scratch space for unescaping strings
 	texts strings.Builder            // the decoded strings, end to end
 
-	steps     slab[checkpoint.StepDetails]
-	contexts  slab[checkpoint.ContextDetails]
-	waits     slab[checkpoint.WaitDetails]
-	callbacks slab[checkpoint.CallbackDetails]
-	invokes   slab[checkpoint.ChainedInvokeDetails]
-	errors    slab[checkpoint.ErrorObject]
-}
-
-// slab hands out pointers to zero Ts allocated in chunks, so that an event
-// with n details of a kind costs O(log n) allocations instead of n.
-type slab[T any] struct {
-	free  []T
-	chunk int // the size of the last chunk
-}
-
-// maxSlabChunk bounds a chunk (and the memory one kept detail pins).
-const maxSlabChunk = 1024
-
-func (s *slab[T]) next() *T {
-	if len(s.free) == 0 {
-		s.chunk = min(max(2*s.chunk, 8), maxSlabChunk)
-		s.free = make([]T, s.chunk)
-	}
-	p := &s.free[0]
-	s.free = s.free[1:]
-	return p
+	steps     slab.Slab[checkpoint.StepDetails]
+	contexts  slab.Slab[checkpoint.ContextDetails]
+	waits     slab.Slab[checkpoint.WaitDetails]
+	callbacks slab.Slab[checkpoint.CallbackDetails]
+	invokes   slab.Slab[checkpoint.ChainedInvokeDetails]
+	errors    slab.Slab[checkpoint.ErrorObject]
 }
 
 // text returns raw as a string: a substring of s.texts, which only grows,
@@ -259,7 +240,7 @@ func (s *eventScanner) executionDetails(out **checkpoint.ExecutionDetails) bool 
 }
 
 func (s *eventScanner) contextDetails(out **checkpoint.ContextDetails) bool {
-	d := s.contexts.next()
+	d := s.contexts.New()
 	*out = d
 	return s.members(func(key []byte) bool {
 		switch string(key) {
@@ -271,7 +252,7 @@ func (s *eventScanner) contextDetails(out **checkpoint.ContextDetails) bool {
 }
 
 func (s *eventScanner) stepDetails(out **checkpoint.StepDetails) bool {
-	d := s.steps.next()
+	d := s.steps.New()
 	*out = d
 	return s.members(func(key []byte) bool {
 		switch string(key) {
@@ -285,7 +266,7 @@ func (s *eventScanner) stepDetails(out **checkpoint.StepDetails) bool {
 }
 
 func (s *eventScanner) waitDetails(out **checkpoint.WaitDetails) bool {
-	d := s.waits.next()
+	d := s.waits.New()
 	*out = d
 	return s.members(func(key []byte) bool {
 		switch string(key) {
@@ -297,7 +278,7 @@ func (s *eventScanner) waitDetails(out **checkpoint.WaitDetails) bool {
 }
 
 func (s *eventScanner) callbackDetails(out **checkpoint.CallbackDetails) bool {
-	d := s.callbacks.next()
+	d := s.callbacks.New()
 	*out = d
 	return s.members(func(key []byte) bool {
 		switch string(key) {
@@ -309,7 +290,7 @@ func (s *eventScanner) callbackDetails(out **checkpoint.CallbackDetails) bool {
 }
 
 func (s *eventScanner) chainedInvokeDetails(out **checkpoint.ChainedInvokeDetails) bool {
-	d := s.invokes.next()
+	d := s.invokes.New()
 	*out = d
 	return s.members(func(key []byte) bool { return s.outcome(key, &d.Result, &d.Error) })
 }
@@ -326,7 +307,7 @@ func (s *eventScanner) outcome(key []byte, result *string, e **checkpoint.ErrorO
 }
 
 func (s *eventScanner) errorObject(out **checkpoint.ErrorObject) bool {
-	e := s.errors.next()
+	e := s.errors.New()
 	*out = e
 	return s.members(func(key []byte) bool {
 		switch string(key) {
