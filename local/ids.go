@@ -113,34 +113,27 @@ func copyOp(o *checkpoint.Operation) checkpoint.Operation {
 // opCopier copies operations as copyOp does, with their details allocated
 // from slabs: copying a page of n operations costs O(log n) allocations
 // instead of one per operation.
-type opCopier struct {
-	execs     slab.Slab[checkpoint.ExecutionDetails]
-	contexts  slab.Slab[checkpoint.ContextDetails]
-	steps     slab.Slab[checkpoint.StepDetails]
-	waits     slab.Slab[checkpoint.WaitDetails]
-	callbacks slab.Slab[checkpoint.CallbackDetails]
-	invokes   slab.Slab[checkpoint.ChainedInvokeDetails]
-}
+type opCopier struct{ details slab.Details }
 
 func (cp *opCopier) copy(o *checkpoint.Operation) checkpoint.Operation {
 	c := *o
 	if o.ExecutionDetails != nil {
-		c.ExecutionDetails = copyInto(cp.execs.New(), o.ExecutionDetails)
+		c.ExecutionDetails = copyInto(cp.details.Execution.New(), o.ExecutionDetails)
 	}
 	if o.ContextDetails != nil {
-		c.ContextDetails = copyInto(cp.contexts.New(), o.ContextDetails)
+		c.ContextDetails = copyInto(cp.details.Context.New(), o.ContextDetails)
 	}
 	if o.StepDetails != nil {
-		c.StepDetails = copyInto(cp.steps.New(), o.StepDetails)
+		c.StepDetails = copyInto(cp.details.Step.New(), o.StepDetails)
 	}
 	if o.WaitDetails != nil {
-		c.WaitDetails = copyInto(cp.waits.New(), o.WaitDetails)
+		c.WaitDetails = copyInto(cp.details.Wait.New(), o.WaitDetails)
 	}
 	if o.CallbackDetails != nil {
-		c.CallbackDetails = copyInto(cp.callbacks.New(), o.CallbackDetails)
+		c.CallbackDetails = copyInto(cp.details.Callback.New(), o.CallbackDetails)
 	}
 	if o.ChainedInvokeDetails != nil {
-		c.ChainedInvokeDetails = copyInto(cp.invokes.New(), o.ChainedInvokeDetails)
+		c.ChainedInvokeDetails = copyInto(cp.details.ChainedInvoke.New(), o.ChainedInvokeDetails)
 	}
 	return c
 }

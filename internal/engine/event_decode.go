@@ -56,12 +56,7 @@ type eventScanner struct {
 	buf   []byte                     // scratch space for unescaping strings
 	texts strings.Builder            // the decoded strings, end to end
 
-	steps     slab.Slab[checkpoint.StepDetails]
-	contexts  slab.Slab[checkpoint.ContextDetails]
-	waits     slab.Slab[checkpoint.WaitDetails]
-	callbacks slab.Slab[checkpoint.CallbackDetails]
-	invokes   slab.Slab[checkpoint.ChainedInvokeDetails]
-	errors    slab.Slab[checkpoint.ErrorObject]
+	details slab.Details
 }
 
 // text returns raw as a string: a substring of s.texts, which only grows,
@@ -240,7 +235,7 @@ func (s *eventScanner) executionDetails(out **checkpoint.ExecutionDetails) bool 
 }
 
 func (s *eventScanner) contextDetails(out **checkpoint.ContextDetails) bool {
-	d := s.contexts.New()
+	d := s.details.Context.New()
 	*out = d
 	return s.members(func(key []byte) bool {
 		switch string(key) {
@@ -252,7 +247,7 @@ func (s *eventScanner) contextDetails(out **checkpoint.ContextDetails) bool {
 }
 
 func (s *eventScanner) stepDetails(out **checkpoint.StepDetails) bool {
-	d := s.steps.New()
+	d := s.details.Step.New()
 	*out = d
 	return s.members(func(key []byte) bool {
 		switch string(key) {
@@ -266,7 +261,7 @@ func (s *eventScanner) stepDetails(out **checkpoint.StepDetails) bool {
 }
 
 func (s *eventScanner) waitDetails(out **checkpoint.WaitDetails) bool {
-	d := s.waits.New()
+	d := s.details.Wait.New()
 	*out = d
 	return s.members(func(key []byte) bool {
 		switch string(key) {
@@ -278,7 +273,7 @@ func (s *eventScanner) waitDetails(out **checkpoint.WaitDetails) bool {
 }
 
 func (s *eventScanner) callbackDetails(out **checkpoint.CallbackDetails) bool {
-	d := s.callbacks.New()
+	d := s.details.Callback.New()
 	*out = d
 	return s.members(func(key []byte) bool {
 		switch string(key) {
@@ -290,7 +285,7 @@ func (s *eventScanner) callbackDetails(out **checkpoint.CallbackDetails) bool {
 }
 
 func (s *eventScanner) chainedInvokeDetails(out **checkpoint.ChainedInvokeDetails) bool {
-	d := s.invokes.New()
+	d := s.details.ChainedInvoke.New()
 	*out = d
 	return s.members(func(key []byte) bool { return s.outcome(key, &d.Result, &d.Error) })
 }
@@ -307,7 +302,7 @@ func (s *eventScanner) outcome(key []byte, result *string, e **checkpoint.ErrorO
 }
 
 func (s *eventScanner) errorObject(out **checkpoint.ErrorObject) bool {
-	e := s.errors.New()
+	e := s.details.Error.New()
 	*out = e
 	return s.members(func(key []byte) bool {
 		switch string(key) {

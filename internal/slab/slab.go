@@ -3,6 +3,8 @@
 // per details object.
 package slab
 
+import "github.com/lambda-durable/durable/checkpoint"
+
 // maxChunk bounds a chunk, and so the memory that one value still in use
 // keeps alive.
 const maxChunk = 1024
@@ -24,4 +26,16 @@ func (s *Slab[T]) New() *T {
 	p := &s.free[0]
 	s.free = s.free[1:]
 	return p
+}
+
+// Details holds a slab for each details object of a checkpoint.Operation
+// (and for error objects), for code that decodes or copies many operations.
+type Details struct {
+	Execution     Slab[checkpoint.ExecutionDetails]
+	Context       Slab[checkpoint.ContextDetails]
+	Step          Slab[checkpoint.StepDetails]
+	Wait          Slab[checkpoint.WaitDetails]
+	Callback      Slab[checkpoint.CallbackDetails]
+	ChainedInvoke Slab[checkpoint.ChainedInvokeDetails]
+	Error         Slab[checkpoint.ErrorObject]
 }
