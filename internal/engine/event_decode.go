@@ -223,7 +223,7 @@ func (s *eventScanner) operation(op *checkpoint.Operation) bool {
 }
 
 func (s *eventScanner) executionDetails(out **checkpoint.ExecutionDetails) bool {
-	d := &checkpoint.ExecutionDetails{}
+	d := s.details.Execution.New()
 	*out = d
 	return s.members(func(key []byte) bool {
 		switch string(key) {
