@@ -46,27 +46,34 @@ func decodeEvent(payload []byte, ev *checkpoint.InvocationEvent) error {
 // encoding/json.
 //
 // It allocates per event, not per operation: every decoded string is a
-// substring of one text holding them all (texts, grown once to the size of
-// the payload, which no decoded string exceeds in total), and the details
+// substring of a chunk of text holding many (texts), and the details
 // objects come from slabs (package slab).
 type eventScanner struct {
 	data  []byte
 	pos   int
 	pre   *checkpoint.ExecutionState // the state to decode into, if any
 	buf   []byte                     // scratch space for unescaping strings
-	texts strings.Builder            // the decoded strings, end to end
+	texts strings.Builder            // the current chunk of decoded strings
 
 	details slab.Details
 }
 
-// text returns raw as a string: a substring of s.texts, which only grows,
-// so the strings handed out before stay valid.
+// minTextChunk is the size of the first chunk of decoded strings; each
+// next one doubles, up to what is left of the payload (decoded strings are
+// never longer than their JSON).
+const minTextChunk = 4 << 10
+
+// text returns raw as a string, a substring of the current chunk. A chunk
+// is never written again where it was read, and a full one is left to the
+// strings taken from it, so they stay valid.
 func (s *eventScanner) text(raw []byte) string {
 	if len(raw) == 0 {
 		return ""
 	}
-	if s.texts.Cap() == 0 {
-		s.texts.Grow(len(s.data))
+	if s.texts.Cap()-s.texts.Len() < len(raw) {
+		size := max(min(2*s.texts.Cap(), len(s.data)-s.pos), minTextChunk, len(raw))
+		s.texts = strings.Builder{}
+		s.texts.Grow(size)
 	}
 	start := s.texts.Len()
 	s.texts.Write(raw)
