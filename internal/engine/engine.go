@@ -335,11 +335,11 @@ func (en *Engine) runInvocation(ctx context.Context, inv *middleware.Invocation)
 
 // execute loads the state, runs the workflow and builds the response.
 func (en *Engine) execute(ctx context.Context, ev *checkpoint.InvocationEvent, reqID string) (*checkpoint.InvocationResponse, error) {
-	ops, err := en.loadState(ctx, ev)
+	pages, err := en.loadState(ctx, ev)
 	if err != nil {
 		return failure(err)
 	}
-	e, err := newExecution(ctx, en, ev, ops, reqID)
+	e, err := newExecution(ctx, en, ev, pages, reqID)
 	if err != nil {
 		return failure(err)
 	}
@@ -347,16 +347,17 @@ func (en *Engine) execute(ctx context.Context, ev *checkpoint.InvocationEvent, r
 }
 
 // loadState collects every recorded operation, paging GetExecutionState
-// (checkpoint.ReadPages: paging that does not end is an error).
-func (en *Engine) loadState(ctx context.Context, ev *checkpoint.InvocationEvent) ([]checkpoint.Operation, error) {
+// (checkpoint.ReadPages: paging that does not end is an error). It returns
+// the pages as they came, without copying them into one slice.
+func (en *Engine) loadState(ctx context.Context, ev *checkpoint.InvocationEvent) ([][]checkpoint.Operation, error) {
 	st := ev.InitialExecutionState
 	if st == nil {
 		return nil, nil
 	}
+	pages := [][]checkpoint.Operation{st.Operations}
 	if st.NextMarker == "" {
-		return st.Operations, nil
+		return pages, nil
 	}
-	ops := st.Operations
 	err := checkpoint.ReadPages(ctx, en.client, ev.DurableExecutionArn, ev.CheckpointToken, st, func(page *checkpoint.ExecutionState) error {
 		if page == st {
 			return nil // checked by ParseEvent
@@ -364,10 +365,10 @@ func (en *Engine) loadState(ctx context.Context, ev *checkpoint.InvocationEvent)
 		if err := checkOperations(page.Operations); err != nil {
 			return err
 		}
-		ops = append(ops, page.Operations...)
+		pages = append(pages, page.Operations)
 		return nil
 	})
-	return ops, err
+	return pages, err
 }
 
 // failure turns an error that ends the invocation into its outcome:

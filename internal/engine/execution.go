@@ -65,27 +65,35 @@ type Execution struct {
 	enqMu sync.Mutex
 }
 
-func newExecution(ctx context.Context, en *Engine, ev *checkpoint.InvocationEvent, ops []checkpoint.Operation, reqID string) (*Execution, error) {
+// newExecution prepares the invocation of ev whose recorded operations are
+// pages (the event's, then GetExecutionState's, in order).
+func newExecution(ctx context.Context, en *Engine, ev *checkpoint.InvocationEvent, pages [][]checkpoint.Operation, reqID string) (*Execution, error) {
+	n := 0
+	for _, ops := range pages {
+		n += len(ops)
+	}
 	e := &Execution{
 		en:        en,
 		ctx:       ctx,
 		arn:       ev.DurableExecutionArn,
 		requestID: reqID,
-		ops:       make(map[string]*checkpoint.Operation, len(ops)),
+		ops:       make(map[string]*checkpoint.Operation, n),
 		waiters:   make(map[string][]chan struct{}),
 		idle:      make(chan struct{}, 1),
 		dead:      make(chan struct{}),
 		aborted:   make(chan struct{}),
 		check:     replayCheckFrom(ctx),
 	}
-	for i := range ops {
-		op := &ops[i]
-		e.ops[op.Id] = op
-		if op.Type == checkpoint.TypeExecution {
-			e.execID = op.Id
-			e.start = op.StartTimestamp.Time
-			if op.ExecutionDetails != nil {
-				e.input = op.ExecutionDetails.InputPayload
+	for _, ops := range pages {
+		for i := range ops {
+			op := &ops[i]
+			e.ops[op.Id] = op
+			if op.Type == checkpoint.TypeExecution {
+				e.execID = op.Id
+				e.start = op.StartTimestamp.Time
+				if op.ExecutionDetails != nil {
+					e.input = op.ExecutionDetails.InputPayload
+				}
 			}
 		}
 	}
