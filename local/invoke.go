@@ -102,7 +102,7 @@ func (s *Service) invocationEventLocked(e *execution, tok string) []byte {
 		InitialExecutionState: &checkpoint.ExecutionState{Operations: ops, NextMarker: next},
 		UpdatedOperationIds:   e.Updated,
 	}
-	payload := mustMarshal(ev)
+	payload := marshalEvent(&ev)
 	if len(payload) <= s.limits.MaxInvocationEvent {
 		return payload
 	}
@@ -110,14 +110,16 @@ func (s *Service) invocationEventLocked(e *execution, tok string) []byte {
 	// longest marker it could carry), then keep the operations that fit
 	// in the rest, at least the EXECUTION operation.
 	ev.InitialExecutionState = &checkpoint.ExecutionState{Operations: []checkpoint.Operation{}, NextMarker: encodeMarker("state", len(e.Ops))}
-	room := s.limits.MaxInvocationEvent - len(mustMarshal(ev))
+	room := s.limits.MaxInvocationEvent - len(marshalEvent(&ev))
 	hidden := e.hidden()
 	kept, used := 0, 0
+	var buf []byte
 	for pos := 0; pos < len(e.Ops) && kept < len(ops); pos++ {
 		if hidden[pos] {
 			continue
 		}
-		size := len(mustMarshal(ops[kept])) + 1 // and its comma
+		buf = appendOperation(buf[:0], &ops[kept])
+		size := len(buf) + 1 // and its comma
 		if kept > 0 && used+size > room {
 			next = encodeMarker("state", pos)
 			break
@@ -126,16 +128,7 @@ func (s *Service) invocationEventLocked(e *execution, tok string) []byte {
 		kept++
 	}
 	ev.InitialExecutionState = &checkpoint.ExecutionState{Operations: ops[:kept], NextMarker: next}
-	return mustMarshal(ev)
-}
-
-// mustMarshal encodes plain data, which cannot fail.
-func mustMarshal(v any) []byte {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(fmt.Sprintf("local: marshalling %T: %v", v, err))
-	}
-	return b
+	return marshalEvent(&ev)
 }
 
 // dropTokensLocked invalidates every token of e's current invocation.
