@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"encoding/json"
 	"strconv"
 	"strings"
@@ -391,7 +392,10 @@ func (s *eventScanner) element(first bool, closing byte) (more, ok bool) {
 }
 
 // key reads the next member's key and its colon; nil at the end of the
-// object. Keys are compared as spelled, so one with an escape is refused.
+// object. The key is the bytes up to the next quote, unchecked: every
+// caller compares it with the keys it knows (plain ASCII) and refuses any
+// other, so a key with an escape, a control character or non-ASCII text is
+// refused all the same.
 func (s *eventScanner) key(first bool) ([]byte, bool) {
 	more, ok := s.element(first, '}')
 	if !ok || !more {
@@ -402,20 +406,15 @@ func (s *eventScanner) key(first bool) ([]byte, bool) {
 		return nil, false
 	}
 	start := s.pos + 1
-	for i := start; i < len(s.data); i++ {
-		switch c := s.data[i]; {
-		case c == '"':
-			key := s.data[start:i]
-			s.pos = i + 1
-			if !s.open(':') {
-				return nil, false
-			}
-			return key, true
-		case c == '\\' || c < 0x20 || c >= utf8.RuneSelf:
-			return nil, false
-		}
+	n := bytes.IndexByte(s.data[start:], '"')
+	if n < 0 {
+		return nil, false
 	}
-	return nil, false
+	s.pos = start + n + 1
+	if !s.open(':') {
+		return nil, false
+	}
+	return s.data[start : start+n], true
 }
 
 // strings decodes an array of strings (empty: a non-nil empty slice, as
