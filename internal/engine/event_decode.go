@@ -350,7 +350,7 @@ func (s *eventScanner) members(member func(key []byte) bool) bool {
 
 // space skips JSON whitespace.
 func (s *eventScanner) space() {
-	for s.pos < len(s.data) {
+	for s.pos < len(s.data) && s.data[s.pos] <= ' ' { // one test for the usual next byte
 		switch s.data[s.pos] {
 		case ' ', '\t', '\n', '\r':
 			s.pos++

@@ -117,10 +117,14 @@ func singleValue(data string) bool {
 // at i, or -1 if there is none (a json.Decoder ends such a value at the
 // first byte that cannot continue it, which may be no whitespace: "00").
 func scalarEnd(data string, i int) int {
-	for _, lit := range [...]string{"true", "false", "null"} {
-		if strings.HasPrefix(data[i:], lit) {
-			return i + len(lit)
+	switch data[i] {
+	case 't', 'f', 'n':
+		for _, lit := range [...]string{"true", "false", "null"} {
+			if strings.HasPrefix(data[i:], lit) {
+				return i + len(lit)
+			}
 		}
+		return -1
 	}
 	if data[i] == '-' {
 		i++

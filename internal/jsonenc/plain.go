@@ -337,8 +337,11 @@ func (d *plainDecoder) str() (string, bool) {
 
 // number reads a number by JSON's grammar; "" if there is none.
 func (d *plainDecoder) number() string {
+	if c := d.data[d.pos]; c != '-' && (c < '0' || c > '9') {
+		return "" // not a number (and not a literal, which scalarEnd takes)
+	}
 	end := scalarEnd(d.data, d.pos)
-	if end < 0 || d.data[d.pos] == 't' || d.data[d.pos] == 'f' || d.data[d.pos] == 'n' {
+	if end < 0 {
 		return ""
 	}
 	num := d.data[d.pos:end]
