@@ -3,6 +3,7 @@ package local
 import (
 	"bytes"
 	"encoding/json"
+	"reflect"
 	"strconv"
 	"testing"
 	"time"
@@ -61,6 +62,51 @@ func TestEventJSONMatchesMarshal(t *testing.T) {
 		if got := marshalEvent(&ev); !bytes.Equal(got, want) {
 			t.Errorf("%s:\n got %s\nwant %s", name, got, want)
 		}
+	}
+}
+
+// TestEventJSONCoversEveryField sets every field of the event's types, by
+// reflection, so that a field added to them and not to the hand-written
+// encoder makes the encodings differ.
+func TestEventJSONCoversEveryField(t *testing.T) {
+	var ev checkpoint.InvocationEvent
+	fillAll(reflect.ValueOf(&ev).Elem())
+	want, err := json.Marshal(ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := marshalEvent(&ev); !bytes.Equal(got, want) {
+		t.Fatalf("\n got %s\nwant %s", got, want)
+	}
+}
+
+// fillAll sets v and everything in it to a non-zero value.
+func fillAll(v reflect.Value) {
+	if v.Type() == reflect.TypeFor[checkpoint.Timestamp]() {
+		v.Set(reflect.ValueOf(checkpoint.At(time.UnixMilli(1_700_000_000_123))))
+		return
+	}
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString("x")
+	case reflect.Int, reflect.Int32, reflect.Int64:
+		v.SetInt(7)
+	case reflect.Bool:
+		v.SetBool(true)
+	case reflect.Pointer:
+		v.Set(reflect.New(v.Type().Elem()))
+		fillAll(v.Elem())
+	case reflect.Slice:
+		v.Set(reflect.MakeSlice(v.Type(), 1, 1))
+		fillAll(v.Index(0))
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				fillAll(v.Field(i))
+			}
+		}
+	default:
+		panic("fillAll: " + v.Type().String())
 	}
 }
 
