@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"fmt"
 	"reflect"
 	"strings"
@@ -52,5 +53,17 @@ func TestEventScannerAllocatesPerEvent(t *testing.T) {
 	})
 	if allocs > 40 {
 		t.Fatalf("%.0f allocations for 1,000 operations, want at most 40", allocs)
+	}
+}
+
+func TestCountOperationsCountsIdKeys(t *testing.T) {
+	for _, in := range []string{``, `"Id":`, `{"Id":"1"}`, `"Id":"Id":`, `I"Id":I`, `"Id"`, `Id":`, `"ID":`, `"Ids":`, `x"Id":"I","Name":"Id\"Id":"}`} {
+		want := min(bytes.Count([]byte(in), []byte(`"Id":`)), maxOperationsHint)
+		if got := countOperations([]byte(in)); got != want {
+			t.Errorf("countOperations(%q) = %d, want %d", in, got, want)
+		}
+	}
+	if got := countOperations(longEvent(5000)); got != maxOperationsHint {
+		t.Errorf("5,000 operations: %d, want the cap %d", got, maxOperationsHint)
 	}
 }
