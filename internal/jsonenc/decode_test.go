@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -264,6 +265,17 @@ func BenchmarkUnmarshalPlain(b *testing.B) {
 		var r item
 		if err := Unmarshal(in, &r); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+func TestParseIntMatchesStrconv(t *testing.T) {
+	for _, num := range []string{"0", "-0", "7", "-7", "123456789012345678", "-123456789012345678", "1234567890123456789",
+		"9223372036854775807", "-9223372036854775808", "9223372036854775808", "1.5", "1e3", "-", "", "12a"} {
+		got, gotErr := parseInt(num)
+		want, wantErr := strconv.ParseInt(num, 10, 64)
+		if got != want || !reflect.DeepEqual(gotErr, wantErr) {
+			t.Errorf("parseInt(%q) = %d, %v; strconv %d, %v", num, got, gotErr, want, wantErr)
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 )
@@ -24,7 +25,7 @@ import (
 type plan struct {
 	kind   reflect.Kind
 	elem   *plan        // pointer and slice
-	typ    reflect.Type // slice: for an empty slice
+	typ    reflect.Type // the type
 	fields []plainField // struct
 }
 
@@ -40,13 +41,26 @@ type plainField struct {
 var plans sync.Map
 
 func planOf(t reflect.Type) *plan {
-	if p, ok := plans.Load(t); ok {
-		return p.(*plan)
+	// A workflow's results are mostly of one type: the last plain type's
+	// plan first.
+	if last := lastPlan.Load(); last != nil && last.typ == t {
+		return last
 	}
-	p := buildPlan(t, map[reflect.Type]bool{})
-	plans.Store(t, p)
+	var p *plan
+	if cached, ok := plans.Load(t); ok {
+		p = cached.(*plan)
+	} else {
+		p = buildPlan(t, map[reflect.Type]bool{})
+		plans.Store(t, p)
+	}
+	if p != nil {
+		lastPlan.Store(p)
+	}
 	return p
 }
+
+// lastPlan is the plan planOf returned last.
+var lastPlan atomic.Pointer[plan]
 
 var (
 	unmarshalerType     = reflect.TypeFor[json.Unmarshaler]()
@@ -184,7 +198,7 @@ func (d *plainDecoder) value(v reflect.Value, p *plan) bool {
 		}
 		v.SetString(s)
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		n, err := strconv.ParseInt(d.number(), 10, 64)
+		n, err := parseInt(d.number())
 		if err != nil || v.OverflowInt(n) {
 			return false
 		}
@@ -347,4 +361,25 @@ func (d *plainDecoder) number() string {
 	num := d.data[d.pos:end]
 	d.pos = end
 	return num
+}
+
+// parseInt is strconv.ParseInt(num, 10, 64), with the digits of a short
+// integer (which cannot overflow) added up directly.
+func parseInt(num string) (int64, error) {
+	digits := strings.TrimPrefix(num, "-")
+	if len(digits) == 0 || len(digits) > 18 {
+		return strconv.ParseInt(num, 10, 64)
+	}
+	var n int64
+	for i := range len(digits) {
+		c := digits[i]
+		if c < '0' || c > '9' {
+			return strconv.ParseInt(num, 10, 64)
+		}
+		n = n*10 + int64(c-'0')
+	}
+	if len(digits) < len(num) {
+		n = -n
+	}
+	return n, nil
 }
