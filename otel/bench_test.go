@@ -52,6 +52,7 @@ func BenchmarkStepTracing(b *testing.B) {
 		{"empty-hooks", []durable.HandlerOption{durable.WithPlugins(emptyHooks())}, false},
 		{"invocation-view", []durable.HandlerOption{durable.WithPlugins(otel.InvocationView(otel.WithExporter(tracetest.NewNoopExporter())))}, false},
 		{"execution-view", []durable.HandlerOption{durable.WithPlugins(otel.ExecutionView(otel.WithExporter(tracetest.NewNoopExporter())))}, false},
+		{"invocation-view-unsampled", []durable.HandlerOption{durable.WithPlugins(otel.InvocationView(otel.WithExporter(tracetest.NewNoopExporter()), otel.WithSamplingRatio(0)))}, false},
 	}
 	for _, v := range views {
 		b.Run(v.name, func(b *testing.B) {
