@@ -4,7 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"os"
+	"os/exec"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -288,3 +291,20 @@ func (s *sdkSpans) flush() {
 }
 
 func (s *sdkSpans) shutdown() { _ = s.provider.Shutdown(context.Background()) }
+
+// TestBenchmarksRun runs this package's benchmarks once each, in a child
+// process of the test binary (100 steps for BenchmarkStepTracing, one
+// replay for BenchmarkReplayTracing), so that their own checks (the
+// result, one checkpoint call per step, none while replaying) run with
+// every test run. It asserts no timing.
+func TestBenchmarksRun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the benchmarks once; skipped in short mode")
+	}
+	for bench, times := range map[string]string{"BenchmarkStepTracing": "100x", "BenchmarkReplayTracing": "1x"} {
+		out, err := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^$", "-test.bench=^"+bench+"$", "-test.benchtime="+times).CombinedOutput()
+		if err != nil || !strings.Contains(string(out), bench+"/invocation-view") || !strings.Contains(string(out), bench+"/execution-view") {
+			t.Errorf("%s: %v\n%s", bench, err, out)
+		}
+	}
+}
