@@ -31,8 +31,6 @@ func (executionView) parent(r *run, parentID string) context.Context {
 	return trace.ContextWithSpanContext(r.base, r.workflow.WithSpanID(r.operationSpanID(parentID)))
 }
 
-func (v executionView) attemptParent(r *run, opID string) context.Context { return v.parent(r, opID) }
-
 // operationStarted opens the operation's span: at the local time for a new
 // operation, at its recorded start for one an earlier invocation started.
 // It is exported only if the operation ends in this invocation.

@@ -26,8 +26,6 @@ func (invocationView) parent(r *run, parentID string) context.Context {
 	return r.invCtx
 }
 
-func (v invocationView) attemptParent(r *run, opID string) context.Context { return v.parent(r, opID) }
-
 func (v invocationView) operationStarted(r *run, op operation) {
 	var ids wantedIDs
 	if !op.replay {

@@ -36,9 +36,9 @@ type view interface {
 	link(r *run) trace.Link
 	operationStarted(r *run, op operation)
 	operationEnded(r *run, op operation)
-	// attemptParent is the context an attempt span of operation opID
-	// starts under.
-	attemptParent(r *run, opID string) context.Context
+	// parent is the context a span under operation parentID starts in
+	// (an attempt's, a child operation's; "" for a top-level operation).
+	parent(r *run, parentID string) context.Context
 	// closeOperations ends (or drops) the operation spans still open at
 	// the invocation's end; open attempts are already ended.
 	closeOperations(r *run, now time.Time)
@@ -284,7 +284,7 @@ func (r *run) endOperation(span trace.Span, op operation, at time.Time) {
 
 // attemptStarted opens a's span.
 func (r *run) attemptStarted(a attempt) {
-	_, span := r.start(r.t.view.attemptParent(r, a.op.id), wantedIDs{}, attemptName(a), time.Time{})
+	_, span := r.start(r.t.view.parent(r, a.op.id), wantedIDs{}, attemptName(a), time.Time{})
 	var as *attemptSpan
 	if n := len(r.freeAtts); n > 0 {
 		as, r.freeAtts = r.freeAtts[n-1], r.freeAtts[:n-1]
